@@ -1,0 +1,83 @@
+"""Covalent bonds frame after frame, with hysteresis.
+
+A pair is bonded in frame t when ``d < r_form``, or when it was bonded in frame
+t-1 and ``d < r_break``. The first frame seen uses ``r_form`` only. State is the
+previous frame's bond keys (``i * N + j``), O(bonds) memory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..elements import ALKALI
+from ..frame import BondList, Frame
+from .cutoffs import BondRules
+from .neighbors import neighbor_pairs
+
+__all__ = ["BondTracker", "bonds_from_orders", "element_codes"]
+
+
+def element_codes(symbols: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Sorted unique elements and each atom's index into them."""
+    elements, codes = np.unique(symbols, return_inverse=True)
+    return [str(e) for e in elements], codes.astype(np.int64)
+
+
+def bonds_from_orders(bonds: BondList, cutoff: float, covalent: np.ndarray) -> np.ndarray:
+    """Pairs (M, 2) whose bond order exceeds ``cutoff``, both atoms covalent-capable."""
+    keep = bonds.orders > cutoff
+    pairs = bonds.pairs[keep]
+    pairs = pairs[covalent[pairs[:, 0]] & covalent[pairs[:, 1]]]
+    return _canonical(pairs)
+
+
+def _canonical(pairs: np.ndarray) -> np.ndarray:
+    if len(pairs) == 0:
+        return np.empty((0, 2), np.int64)
+    pairs = np.sort(pairs, axis=1)
+    return np.unique(pairs, axis=0)
+
+
+class BondTracker:
+    """Turn frames into covalent bond lists, remembering the previous frame.
+
+    Parameters
+    ----------
+    symbols : ndarray of str
+        Elements of the (fixed) atom list.
+    rules : BondRules
+    """
+
+    def __init__(self, symbols: np.ndarray, rules: BondRules = BondRules()) -> None:
+        self.rules = rules
+        self.n_atoms = len(symbols)
+        self.elements, self.codes = element_codes(symbols)
+        self.r_form, self.r_break = rules.matrices(self.elements)
+        self.covalent = ~np.isin(symbols, list(ALKALI))
+        self.centers = np.flatnonzero(self.covalent).astype(np.int64)
+        self._prev: np.ndarray | None = None
+
+    def reset(self) -> None:
+        """Forget the previous frame (the next frame is treated as a first frame)."""
+        self._prev = None
+
+    def update(self, frame: Frame) -> np.ndarray:
+        """Bonded pairs of ``frame`` as an (M, 2) int64 array, rows sorted, ``i < j``."""
+        if frame.positions is None:
+            if frame.bonds is None:
+                raise ValueError("frame has neither positions nor bonds")
+            pairs = bonds_from_orders(frame.bonds, self.rules.bond_order_cutoff, self.covalent)
+            self._prev = pairs[:, 0] * self.n_atoms + pairs[:, 1]
+            return pairs
+        i, j, d = neighbor_pairs(frame.positions, frame.cell, self.codes, self.r_break, self.centers)
+        lo = np.minimum(i, j)
+        hi = np.maximum(i, j)
+        ti, tj = self.codes[lo], self.codes[hi]
+        bonded = d < self.r_form[ti, tj]
+        band = ~bonded
+        keys = lo * self.n_atoms + hi
+        if self._prev is not None and band.any():
+            bonded[band] = np.isin(keys[band], self._prev, assume_unique=False)
+        keys = np.sort(keys[bonded])
+        self._prev = keys
+        return np.column_stack([keys // self.n_atoms, keys % self.n_atoms])

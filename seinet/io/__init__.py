@@ -1,0 +1,102 @@
+"""Trajectory readers: one table of formats, readers found by name or extension.
+
+>>> from seinet.io import open_trajectory
+>>> traj = open_trajectory("dump.xyz")          # format from the extension
+>>> for frame in traj.iter_frames(0, None, 10): ...
+
+Adding a format is one module with a reader class and one :func:`register_format`
+call here. Every reader yields :class:`~seinet.frame.Frame` records;
+:func:`iter_frames` adds slicing and the checks of :mod:`seinet.io.validate`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..frame import Frame
+from ._text import strip_gz
+from .ase_io import ASETrajectory
+from .extxyz import ExtXYZTrajectory
+from .lammps_dump import LammpsDumpTrajectory
+from .mda import UniverseTrajectory
+from .reaxff_bonds import ReaxFFBondsTrajectory
+from .validate import validated
+
+__all__ = ["FORMATS", "Format", "register_format", "detect_format", "open_trajectory", "iter_frames",
+           "ExtXYZTrajectory", "LammpsDumpTrajectory", "ReaxFFBondsTrajectory", "ASETrajectory",
+           "UniverseTrajectory"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A trajectory format: its name, file extensions, and how to open it."""
+
+    name: str
+    extensions: tuple[str, ...]
+    opener: Callable[..., object]
+    description: str
+
+
+FORMATS: dict[str, Format] = {}
+
+
+def register_format(fmt: Format) -> None:
+    """Add a format to the table (later registrations replace earlier ones)."""
+    FORMATS[fmt.name] = fmt
+
+
+register_format(Format("extxyz", (".extxyz", ".xyz", ".exyz"),
+                       lambda p, **o: ExtXYZTrajectory(p, time_unit_fs=o.get("time_unit_fs", 1.0)),
+                       "extended XYZ (GPUMD dump_xyz, ASE) and plain XYZ"))
+register_format(Format("xyz", (), lambda p, **o: ExtXYZTrajectory(p), "plain XYZ (cell from --cell)"))
+register_format(Format("lammps-dump", (".lammpstrj", ".dump", ".lammpsdump"),
+                       lambda p, **o: LammpsDumpTrajectory(p, o.get("elements"), o.get("timestep_fs")),
+                       "LAMMPS custom/atom text dump"))
+register_format(Format("lammps-bonds", (".reaxff", ".bonds", ".reaxc"),
+                       lambda p, **o: ReaxFFBondsTrajectory(p, o.get("elements"), o.get("timestep_fs")),
+                       "LAMMPS fix reaxff/bonds connection table"))
+register_format(Format("ase", (), lambda p, **o: ASETrajectory(p, o.get("ase_format")),
+                       "any format ASE reads (pass --ase-format to name it)"))
+
+
+def detect_format(path: str | os.PathLike) -> str:
+    """Format name from the file extension (``.gz`` ignored); ``ase`` when unknown."""
+    name = strip_gz(os.fspath(path)).lower()
+    for fmt in FORMATS.values():
+        if any(name.endswith(ext) for ext in fmt.extensions):
+            return fmt.name
+    if os.path.basename(name).startswith("dump.") or name.endswith(".lmp"):
+        return "lammps-dump"
+    return "ase"
+
+
+def open_trajectory(source, format: str = "auto", **options):
+    """Open a trajectory for streaming.
+
+    Parameters
+    ----------
+    source : str, PathLike or MDAnalysis.Universe
+    format : str
+        A name in :data:`FORMATS` or ``"auto"`` (from the extension).
+    **options
+        ``elements`` (LAMMPS type order), ``timestep_fs``, ``time_unit_fs``, ``ase_format``.
+    """
+    if hasattr(source, "trajectory") and hasattr(source, "atoms"):
+        return UniverseTrajectory(source)
+    path = os.fspath(source)
+    name = detect_format(path) if format == "auto" else format
+    if name not in FORMATS:
+        raise ConfigError(f"unknown format {name!r}; known: {', '.join(sorted(FORMATS))}")
+    return FORMATS[name].opener(path, **options)
+
+
+def iter_frames(source, format: str = "auto", *, start: int = 0, stop: int | None = None, step: int = 1,
+                cell: np.ndarray | None = None, **options) -> Iterator[Frame]:
+    """Validated frames ``start:stop:step`` of a trajectory (see :func:`open_trajectory`)."""
+    traj = open_trajectory(source, format, **options)
+    return validated(traj.iter_frames(start, stop, step), traj.path, cell)

@@ -1,0 +1,39 @@
+"""Opening text trajectories, plain or gzip, as binary streams."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+
+from ..errors import TrajectoryError
+
+__all__ = ["open_binary", "strip_gz"]
+
+
+def strip_gz(path: str) -> str:
+    """The file name without a trailing ``.gz``, for format detection."""
+    return path[:-3] if path.endswith(".gz") else path
+
+
+def open_binary(path: str | os.PathLike) -> io.BufferedIOBase:
+    """Open ``path`` for binary reading; ``.gz`` files are decompressed on the fly.
+
+    Raises
+    ------
+    TrajectoryError
+        When the file does not exist, cannot be read, or is not valid gzip.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise TrajectoryError(path, None, "file not found")
+    if os.path.isdir(path):
+        raise TrajectoryError(path, None, "is a directory, expected a trajectory file")
+    try:
+        if path.endswith(".gz"):
+            fh = gzip.open(path, "rb")
+            fh.peek(1)  # fail early on a file that is not gzip
+            return fh
+        return open(path, "rb", buffering=1 << 20)
+    except (OSError, EOFError) as exc:
+        raise TrajectoryError(path, None, f"cannot open: {exc}") from None

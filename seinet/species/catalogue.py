@@ -1,0 +1,187 @@
+"""The species catalogue: identity -> id, with names computed once per new graph.
+
+Identities (DESIGN.md, chemistry conventions):
+
+* molecule: the canonical element-labelled graph of a covalent fragment
+  (:func:`seinet.chem.skeleton_key`), independent of atom order, frame and file;
+* ionic aggregate: its elemental composition (e.g. ``Na32F32``, ``Na2CO3``);
+  which anions it holds is in the per-frame membership table;
+* ``[Na+]``: an alkali ion with no anionic partner (free or solvated);
+* ``[Na]``: an alkali atom of the metal, counted per atom.
+
+Ids are assigned in order of first appearance while a run is under way; the
+final tables renumber species by ``(first_frame, label)`` so that they do not
+depend on atom order (:meth:`SpeciesCatalogue.canonical_order`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..chem import classify, common_name, hill_formula, perceive, skeleton_key
+
+__all__ = ["SpeciesInfo", "SpeciesCatalogue", "aggregate_name", "SPECIES_COLUMNS"]
+
+SPECIES_COLUMNS = ["species_id", "smiles", "formula", "name", "charge", "n_atoms", "class", "kind",
+                   "first_frame", "first_time_ps"]
+
+
+@dataclass(frozen=True)
+class SpeciesInfo:
+    """One species.
+
+    Attributes
+    ----------
+    key : str
+        Identity (see module docstring).
+    kind : {"molecule", "aggregate", "ion", "metal"}
+    smiles : str
+        Charged SMILES; for aggregates the dot-joined SMILES of its ions.
+    formula : str
+        Hill formula of all atoms.
+    name : str
+        Common name, aggregate composition name, or the SMILES.
+    charge : int
+    n_atoms : int
+    klass : str
+        One of :data:`seinet.chem.CLASSES` or ``metal``.
+    charges_by_rank : tuple of int
+        Formal charge of the atom of each canonical rank (molecules only).
+    valid : bool
+        False when no chemically valid structure fits the graph.
+    """
+
+    key: str
+    kind: str
+    smiles: str
+    formula: str
+    name: str
+    charge: int
+    n_atoms: int
+    klass: str
+    charges_by_rank: tuple[int, ...] = ()
+    valid: bool = True
+
+    @property
+    def label(self) -> str:
+        """Column name in species_counts: the SMILES, or the composition name for aggregates."""
+        return self.name if self.kind == "aggregate" else self.smiles
+
+
+def aggregate_name(alkali: Counter, anion_symbols: list[str]) -> str:
+    """``Na2`` + Hill formula of the anion atoms, e.g. ``Na2CO3``, ``Na32F32``, ``NaC2H5O``."""
+    head = "".join(f"{el}{n if n > 1 else ''}" for el, n in sorted(alkali.items()))
+    return head + hill_formula(anion_symbols)
+
+
+class SpeciesCatalogue:
+    """Registry of species seen in a run, with first appearance."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, int] = {}
+        self.species: list[SpeciesInfo] = []
+        self.first_frame: list[int] = []
+        self.first_time_ps: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self.species)
+
+    def _add(self, info: SpeciesInfo, frame: int, time_ps: float | None) -> int:
+        sid = len(self.species)
+        self._by_key[info.key] = sid
+        self.species.append(info)
+        self.first_frame.append(frame)
+        self.first_time_ps.append(np.nan if time_ps is None else float(time_ps))
+        return sid
+
+    def seen(self, sid: int, frame: int, time_ps: float | None) -> None:
+        """Record that ``sid`` occurs in ``frame`` (keeps the earliest)."""
+        if frame < self.first_frame[sid]:
+            self.first_frame[sid] = frame
+            self.first_time_ps[sid] = np.nan if time_ps is None else float(time_ps)
+
+    def molecule(self, symbols: list[str], bonds: list[tuple[int, int]], frame: int,
+                 time_ps: float | None) -> tuple[int, np.ndarray]:
+        """Species id of a covalent fragment and the formal charge of each of its atoms.
+
+        Parameters
+        ----------
+        symbols : list of str
+            Elements of the fragment's atoms (local order).
+        bonds : list of (int, int)
+            Bonds in local indices.
+
+        Notes
+        -----
+        One canonicalisation per call; bond-order perception and naming only for
+        a graph never seen before.
+        """
+        key, ranks = skeleton_key(symbols, bonds)
+        sid = self._by_key.get(key)
+        if sid is None:
+            p = perceive(symbols, bonds)
+            by_rank = [0] * len(symbols)
+            for atom, rank in enumerate(ranks):
+                by_rank[rank] = p.atom_charges[atom]
+            info = SpeciesInfo(key=key, kind="molecule", smiles=p.smiles, formula=hill_formula(symbols),
+                               name=common_name(p.smiles) or p.smiles, charge=p.charge, n_atoms=len(symbols),
+                               klass=classify(p, symbols), charges_by_rank=tuple(by_rank), valid=p.valid)
+            sid = self._add(info, frame, time_ps)
+        else:
+            self.seen(sid, frame, time_ps)
+        by_rank = self.species[sid].charges_by_rank
+        return sid, np.fromiter((by_rank[r] for r in ranks), dtype=np.int8, count=len(ranks))
+
+    def single(self, kind: str, element: str, frame: int, time_ps: float | None) -> int:
+        """Species id of a metallic alkali atom (``kind="metal"``) or a free alkali ion (``"ion"``)."""
+        key = f"{kind}:{element}"
+        sid = self._by_key.get(key)
+        if sid is None:
+            if kind == "metal":
+                info = SpeciesInfo(key, "metal", f"[{element}]", element, f"{element} metal", 0, 1, "metal")
+            else:
+                info = SpeciesInfo(key, "ion", f"[{element}+]", element, f"{element}+", 1, 1, "ion")
+            sid = self._add(info, frame, time_ps)
+        else:
+            self.seen(sid, frame, time_ps)
+        return sid
+
+    def aggregate(self, alkali_symbols: list[str], anion_sids: list[int], anion_symbols: list[str],
+                  frame: int, time_ps: float | None) -> int:
+        """Species id of an ionic aggregate of alkali ions and anionic fragments."""
+        alkali = Counter(alkali_symbols)
+        name = aggregate_name(alkali, anion_symbols)
+        key = f"aggregate:{name}"
+        sid = self._by_key.get(key)
+        if sid is None:
+            anions = [self.species[s] for s in anion_sids]
+            parts = sorted([f"[{el}+]" for el in alkali_symbols] + [a.smiles for a in anions])
+            organic = any(a.klass == "organic SEI" for a in anions)
+            info = SpeciesInfo(key=key, kind="aggregate", smiles=".".join(parts),
+                               formula=hill_formula(list(alkali_symbols) + list(anion_symbols)), name=name,
+                               charge=len(alkali_symbols) + sum(a.charge for a in anions),
+                               n_atoms=len(alkali_symbols) + len(anion_symbols),
+                               klass="organic SEI" if organic else "inorganic SEI")
+            sid = self._add(info, frame, time_ps)
+        else:
+            self.seen(sid, frame, time_ps)
+        return sid
+
+    def canonical_order(self) -> np.ndarray:
+        """Old ids sorted by (first_frame, label, key): the order of the final tables."""
+        keys = [(self.first_frame[s], self.species[s].label, self.species[s].key) for s in range(len(self))]
+        return np.array(sorted(range(len(self)), key=keys.__getitem__), dtype=np.int64)
+
+    def to_dataframe(self, order: np.ndarray | None = None) -> pd.DataFrame:
+        """species.csv as a table; ``species_id`` is the position in ``order``."""
+        order = self.canonical_order() if order is None else order
+        rows = []
+        for new, old in enumerate(order):
+            s = self.species[old]
+            rows.append((new, s.smiles, s.formula, s.name, s.charge, s.n_atoms, s.klass, s.kind,
+                         self.first_frame[old], self.first_time_ps[old]))
+        return pd.DataFrame(rows, columns=SPECIES_COLUMNS)
