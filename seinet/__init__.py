@@ -1,1 +1,27 @@
+"""seinet: reactive MD trajectories of battery interfaces into chemistry."""
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name):  # lazy public API: importing seinet stays cheap
+    if name == "analyze":
+        from .analyze import analyze
+
+        return analyze
+    if name in ("AnalysisSettings", "SpeciesAnalysis"):
+        from .species import analysis
+
+        return getattr(analysis, name)
+    if name in ("BondRules", "ContactRules"):
+        from . import bonds
+
+        return getattr(bonds, name)
+    if name == "open_trajectory":
+        from .io import open_trajectory
+
+        return open_trajectory
+    raise AttributeError(f"module 'seinet' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "analyze", "AnalysisSettings", "SpeciesAnalysis", "BondRules", "ContactRules",
+           "open_trajectory"]

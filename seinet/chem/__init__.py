@@ -7,7 +7,7 @@ SMILES and an order-independent skeleton key of a covalent fragment graph),
 
 from seinet.chem.formula import hill_formula
 from seinet.chem.names import CLASSES, COMMON_NAMES, classify, common_name
-from seinet.chem.perception import Perception, perceive, skeleton_key
+from seinet.chem.perception import Perception, perceive, skeleton_key, symmetry_classes
 
 __all__ = [
     "CLASSES",
@@ -18,4 +18,5 @@ __all__ = [
     "hill_formula",
     "perceive",
     "skeleton_key",
+    "symmetry_classes",
 ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import networkx as nx
 from rdkit import Chem, rdBase
 
-__all__ = ["Perception", "perceive", "skeleton_key"]
+__all__ = ["Perception", "perceive", "skeleton_key", "symmetry_classes"]
 
 # Allowed (neutral) valences; the smallest one >= degree is chosen.
 VALENCES: dict[str, tuple[int, ...]] = {
@@ -513,3 +513,18 @@ def skeleton_key(symbols: Sequence[str], bonds: Sequence[tuple[int, int]]) -> tu
         key = Chem.MolToSmiles(skel, isomericSmiles=False)
         ranks = tuple(Chem.CanonicalRankAtoms(skel, breakTies=True))
     return key, ranks
+
+
+def symmetry_classes(symbols: Sequence[str], bonds: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """Class of every atom under the graph's automorphisms (canonical ranks, ties kept).
+
+    Atoms of one class are equivalent in the element-labelled graph: the three O
+    of carbonate, the two terminal O of a carboxylate. A formal charge placed on
+    one of them by :func:`perceive` is a choice among resonance structures.
+    """
+    symbols = [str(s) for s in symbols]
+    if not symbols:
+        return ()
+    with rdBase.BlockLogs():
+        skel = _skeleton(symbols, _clean_edges(len(symbols), bonds))
+        return tuple(Chem.CanonicalRankAtoms(skel, breakTies=False))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..chem import classify, common_name, hill_formula, perceive, skeleton_key
+from ..chem import classify, common_name, hill_formula, perceive, skeleton_key, symmetry_classes
 
 __all__ = ["SpeciesInfo", "SpeciesCatalogue", "aggregate_name", "SPECIES_COLUMNS"]
 
@@ -51,6 +51,9 @@ class SpeciesInfo:
         One of :data:`seinet.chem.CLASSES` or ``metal``.
     charges_by_rank : tuple of int
         Formal charge of the atom of each canonical rank (molecules only).
+    sites_by_rank : tuple of bool
+        Anion site flag by canonical rank: the atom, or an atom symmetry-equivalent
+        to it, carries negative formal charge (all three O of carbonate).
     valid : bool
         False when no chemically valid structure fits the graph.
     """
@@ -64,6 +67,7 @@ class SpeciesInfo:
     n_atoms: int
     klass: str
     charges_by_rank: tuple[int, ...] = ()
+    sites_by_rank: tuple[bool, ...] = ()
     valid: bool = True
 
     @property
@@ -106,7 +110,7 @@ class SpeciesCatalogue:
 
     def molecule(self, symbols: list[str], bonds: list[tuple[int, int]], frame: int,
                  time_ps: float | None) -> tuple[int, np.ndarray]:
-        """Species id of a covalent fragment and the formal charge of each of its atoms.
+        """Species id of a covalent fragment and which of its atoms are anion sites.
 
         Parameters
         ----------
@@ -127,14 +131,20 @@ class SpeciesCatalogue:
             by_rank = [0] * len(symbols)
             for atom, rank in enumerate(ranks):
                 by_rank[rank] = p.atom_charges[atom]
+            classes = symmetry_classes(symbols, bonds)
+            charged = {classes[a] for a in range(len(symbols)) if p.atom_charges[a] < 0}
+            sites = [False] * len(symbols)
+            for atom, rank in enumerate(ranks):
+                sites[rank] = classes[atom] in charged
             info = SpeciesInfo(key=key, kind="molecule", smiles=p.smiles, formula=hill_formula(symbols),
                                name=common_name(p.smiles) or p.smiles, charge=p.charge, n_atoms=len(symbols),
-                               klass=classify(p, symbols), charges_by_rank=tuple(by_rank), valid=p.valid)
+                               klass=classify(p, symbols), charges_by_rank=tuple(by_rank),
+                               sites_by_rank=tuple(sites), valid=p.valid)
             sid = self._add(info, frame, time_ps)
         else:
             self.seen(sid, frame, time_ps)
-        by_rank = self.species[sid].charges_by_rank
-        return sid, np.fromiter((by_rank[r] for r in ranks), dtype=np.int8, count=len(ranks))
+        by_rank = self.species[sid].sites_by_rank
+        return sid, np.fromiter((by_rank[r] for r in ranks), dtype=bool, count=len(ranks))
 
     def single(self, kind: str, element: str, frame: int, time_ps: float | None) -> int:
         """Species id of a metallic alkali atom (``kind="metal"``) or a free alkali ion (``"ion"``)."""

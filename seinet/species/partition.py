@@ -137,9 +137,9 @@ class Partitioner:
             if hit is None:
                 atoms = frags.atoms_of(k)
                 local = np.searchsorted(atoms, frags.bonds_of(k))
-                sid, charges = catalogue.molecule([self.sym_list[a] for a in atoms], local.tolist(),
+                sid, is_site = catalogue.molecule([self.sym_list[a] for a in atoms], local.tolist(),
                                                   frame.index, t)
-                sites = atoms[charges < 0]
+                sites = atoms[is_site]
                 cache[sigs[k]] = (sid, sites, stamp)
             else:
                 sid, sites, _ = hit

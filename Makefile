@@ -1,0 +1,33 @@
+# seinet: the two commands for a fresh machine are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test bench validate-deps clean
+
+# Idempotent: rebuilds the environment only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/seinet demo --out demo_runs --overwrite
+
+# pytest exits 5 when it collects no test; that is not a pass here, so no special case.
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/bench_species.py
+
+# Reference tools for validation (LAMMPS ReaxFF, ReacNetGenerator); not needed by the tests.
+validate-deps:
+	bash validation/install.sh
+
+clean:
+	rm -rf $(VENV) demo_runs .pytest_cache

@@ -1,0 +1,110 @@
+"""``seinet analyze`` as a Python function: trajectory in, run directory out.
+
+>>> from seinet import analyze
+>>> results = analyze("dump.xyz.gz", "RUN")      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .io import detect_format
+from .plot import plot_species_evolution
+from .run import MembershipWriter, RunDirectory, sha256_of
+from .species.analysis import AnalysisSettings, SpeciesAnalysis, SpeciesResults
+
+__all__ = ["analyze", "write_tables"]
+
+log = logging.getLogger(__name__)
+
+
+def _input_record(src, settings: AnalysisSettings) -> dict:
+    if hasattr(src, "trajectory"):
+        return {"path": "<MDAnalysis.Universe>", "format": "mdanalysis"}
+    path = os.fspath(src)
+    return {"path": os.path.abspath(path),
+            "format": settings.format if settings.format != "auto" else detect_format(path),
+            "size_bytes": os.path.getsize(path), "sha256": sha256_of(path)}
+
+
+def write_tables(results: SpeciesResults, out: Path) -> None:
+    """species.csv, species_counts.csv/.parquet, fragment_counts.parquet, figures/."""
+    results.species.to_csv(out / "species.csv", index=False)
+    results.counts.to_csv(out / "species_counts.csv", index=False)
+    results.counts.to_parquet(out / "species_counts.parquet", index=False)
+    results.fragment_counts.to_parquet(out / "fragment_counts.parquet", index=False)
+    results.cells.to_csv(out / "cells.csv", index=False)
+    (out / "figures").mkdir(exist_ok=True)
+    plot_species_evolution(results.counts, results.species, out / "figures" / "species_evolution.png")
+
+
+def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = AnalysisSettings(), *,
+            overwrite: bool = False, progress: bool = False, membership: bool = True) -> SpeciesResults:
+    """Detect species and write the run directory ``out`` atomically.
+
+    Parameters
+    ----------
+    sources : path, sequence of paths, or MDAnalysis Universe
+    out : path
+        Run directory to create (must not exist unless ``overwrite``).
+    settings : AnalysisSettings
+    overwrite : bool
+    progress : bool
+    membership : bool
+        Write membership.parquet (per-atom, per-frame), needed by later stages.
+
+    Returns
+    -------
+    SpeciesResults
+    """
+    t0 = time.perf_counter()
+    if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "trajectory"):
+        sources = [sources]
+    with RunDirectory(out, overwrite=overwrite) as tmp:
+        sink = MembershipWriter(tmp / "membership.parquet") if membership else None
+        try:
+            results = SpeciesAnalysis(sources, settings, sink=sink, progress=progress).run().results
+        except BaseException:
+            if sink is not None:
+                sink.abort()
+            raise
+        if sink is not None:
+            sink.finalize(results.id_map)
+        write_tables(results, tmp)
+        cells = results.cells
+        manifest = {
+            "seinet_version": __version__,
+            "created_by": "seinet analyze",
+            "inputs": [_input_record(s, settings) for s in sources],
+            "n_atoms": results.n_atoms,
+            "n_frames": results.n_frames,
+            "elements": {str(e): int(c) for e, c in zip(*np.unique(results.symbols, return_counts=True))},
+            "time_ps": {"first": _num(results.counts["time_ps"].iloc[0]),
+                        "last": _num(results.counts["time_ps"].iloc[-1])},
+            "timestep_fs": settings.timestep_fs,
+            "cell": None if cells.empty else {
+                "first_lengths_A": [float(cells[c].iloc[0]) for c in ("a_A", "b_A", "c_A")],
+                "volume_A3_min": float(cells["volume_A3"].min()),
+                "volume_A3_max": float(cells["volume_A3"].max()),
+                "variable": bool(cells["volume_A3"].nunique() > 1)},
+            "n_species": len(results.species),
+            "settings": settings.as_dict(),
+            "files": sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()) + ["manifest.json"],
+            "environment": {"python": platform.python_version(), "numpy": np.__version__},
+            "wall_time_s": round(time.perf_counter() - t0, 3),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return results
+
+
+def _num(x):
+    x = float(x)
+    return None if np.isnan(x) else x

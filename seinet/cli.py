@@ -1,0 +1,118 @@
+"""Command line: a thin layer over the public API (every option is an API argument).
+
+Errors are one line on stderr (``seinet: error: ...``) and a non-zero exit;
+``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+
+from . import __version__
+from .errors import SeinetError
+
+__all__ = ["main", "build_parser"]
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(x) for x in text.replace(" ", ",").split(",") if x)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}") from None
+
+
+def _settings(args):
+    from .bonds import BondRules, ContactRules, parse_bond_override
+    from .species.analysis import AnalysisSettings
+
+    overrides = tuple(parse_bond_override(t) for t in args.bond_cutoff or [])
+    bond_rules = BondRules(overrides=overrides, bond_order_cutoff=args.bond_order_cutoff,
+                           hysteresis=not args.no_hysteresis)
+    return AnalysisSettings(format=args.format, elements=tuple(args.elements.split(",")) if args.elements else None,
+                            cell=args.cell, timestep_fs=args.timestep_fs, bond_rules=bond_rules,
+                            contact_rules=ContactRules(), start=args.start, stop=args.stop, step=args.stride)
+
+
+def _cmd_analyze(args) -> int:
+    from .analyze import analyze
+
+    settings = _settings(args)
+    results = analyze(args.traj, args.out, settings, overwrite=args.overwrite, progress=not args.quiet,
+                      membership=not args.no_membership)
+    if not args.quiet:
+        print(f"{results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species -> {args.out}")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    run_demo(args.out, overwrite=args.overwrite, quiet=args.quiet)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seinet", description="Reactive MD of battery interfaces into chemistry.")
+    parser.add_argument("--version", action="version", version=f"seinet {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="detect species in a trajectory and write a run directory")
+    a.add_argument("traj", nargs="+", help="trajectory file(s); several files are consecutive segments")
+    a.add_argument("--out", required=True, help="run directory to create")
+    a.add_argument("--format", default="auto",
+                   help="extxyz, xyz, lammps-dump, lammps-bonds, ase (default: from the extension)")
+    a.add_argument("--elements", help="element of each LAMMPS atom type in type order, e.g. C,H,O")
+    a.add_argument("--cell", type=_floats, help="cell a,b,c in Å (or 9 numbers, rows) replacing the file's cell")
+    a.add_argument("--bond-cutoff", action="append", metavar="A-B=R[:R_BREAK]",
+                   help="override a bond cutoff (Å), repeatable, e.g. C-O=1.9 or C-O=1.7:1.9")
+    a.add_argument("--bond-order-cutoff", type=float, default=0.3,
+                   help="bond-order threshold for files with bond orders (default 0.3)")
+    a.add_argument("--no-hysteresis", action="store_true", help="plain cutoffs: r_break = r_form")
+    a.add_argument("--start", type=int, default=0)
+    a.add_argument("--stop", type=int, default=None)
+    a.add_argument("--stride", type=int, default=1)
+    a.add_argument("--timestep-fs", type=float, help="MD timestep for files that give steps only (LAMMPS)")
+    a.add_argument("--no-membership", action="store_true", help="skip membership.parquet")
+    a.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
+    a.add_argument("--quiet", action="store_true")
+    a.set_defaults(func=_cmd_analyze)
+
+    d = sub.add_parser("demo", help="analyse the shipped demo trajectories (Na | NaPF6 in EC and in DME)")
+    d.add_argument("--out", default="demo_runs", help="directory for the demo run directories")
+    d.add_argument("--overwrite", action="store_true")
+    d.add_argument("--quiet", action="store_true")
+    d.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="seinet: %(levelname)s: %(message)s")
+    if not args.debug:
+        warnings.simplefilter("default")
+        warnings.formatwarning = lambda msg, cat, *a, **k: f"seinet: warning: {msg}\n"
+    try:
+        return args.func(args)
+    except SeinetError as exc:
+        if args.debug:
+            raise
+        print(f"seinet: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("seinet: interrupted; no output written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug or an unexpected library error: still one line
+        if args.debug:
+            raise
+        print(f"seinet: error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""The run directory: the output contract of ``seinet analyze`` (DESIGN.md)."""
+
+from .membership import MembershipWriter, read_membership
+from .rundir import RunDirectory, sha256_of
+
+__all__ = ["RunDirectory", "sha256_of", "MembershipWriter", "read_membership"]

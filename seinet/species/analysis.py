@@ -1,0 +1,213 @@
+"""Species detection over a whole trajectory: the driver behind ``seinet analyze``.
+
+Modelled on MDAnalysis' ``AnalysisBase``: configure, ``run(start, stop, step)``,
+read ``results``. Frames stream through a :class:`~seinet.species.Partitioner`;
+only per-frame counts are kept in memory (O(frames x species present)); per-atom
+membership goes to a sink (Parquet on disk) as it is produced.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..bonds import BondRules, ContactRules
+from ..errors import SeinetError, TrajectoryError
+from ..io import iter_frames
+from .catalogue import SpeciesCatalogue
+from .partition import FramePartition, Partitioner
+
+__all__ = ["AnalysisSettings", "SpeciesAnalysis", "SpeciesResults"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Every setting of a species analysis (written to manifest.json).
+
+    Parameters
+    ----------
+    format : str
+        Reader name or ``auto``.
+    elements : tuple of str, optional
+        Element of each LAMMPS atom type, in type order.
+    cell : tuple of float, optional
+        ``(a, b, c)`` orthorhombic or 9 numbers (rows) replacing the file's cell.
+    timestep_fs : float, optional
+        MD timestep, for files that give steps but no times (LAMMPS).
+    bond_rules, contact_rules
+        See :mod:`seinet.bonds.cutoffs`.
+    start, stop, step : int
+        Frame slice (applied per file).
+    """
+
+    format: str = "auto"
+    elements: tuple[str, ...] | None = None
+    cell: tuple[float, ...] | None = None
+    timestep_fs: float | None = None
+    bond_rules: BondRules = field(default_factory=BondRules)
+    contact_rules: ContactRules = field(default_factory=ContactRules)
+    start: int = 0
+    stop: int | None = None
+    step: int = 1
+
+    def cell_matrix(self) -> np.ndarray | None:
+        if self.cell is None:
+            return None
+        c = np.asarray(self.cell, dtype=float)
+        if c.size == 3:
+            return np.diag(c)
+        if c.size == 9:
+            return c.reshape(3, 3)
+        raise SeinetError("--cell takes 3 lengths (a,b,c) or 9 numbers (cell vectors as rows)")
+
+    def as_dict(self) -> dict:
+        return {"format": self.format, "elements": list(self.elements) if self.elements else None,
+                "cell": list(self.cell) if self.cell else None, "timestep_fs": self.timestep_fs,
+                "bonds": self.bond_rules.as_dict(), "contacts": self.contact_rules.as_dict(),
+                "start": self.start, "stop": self.stop, "step": self.step}
+
+
+@dataclass(frozen=True)
+class SpeciesResults:
+    """Tables of a species analysis.
+
+    Attributes
+    ----------
+    species : DataFrame
+        species.csv (ids in canonical order).
+    counts : DataFrame
+        species_counts: frame, time_ps, then one column per species label (units).
+    fragment_counts : DataFrame
+        Same for the covalent layer (anions inside aggregates counted too).
+    n_atoms, n_frames : int
+    symbols : ndarray
+    id_map : ndarray
+        Internal species id -> published species_id.
+    cells : DataFrame
+        frame, time_ps and cell lengths/volume per frame (for the manifest and later stages).
+    """
+
+    species: pd.DataFrame
+    counts: pd.DataFrame
+    fragment_counts: pd.DataFrame
+    n_atoms: int
+    n_frames: int
+    symbols: np.ndarray
+    id_map: np.ndarray
+    cells: pd.DataFrame
+
+
+class SpeciesAnalysis:
+    """Detect species in every frame of one trajectory (possibly split over several files).
+
+    Parameters
+    ----------
+    sources : path, Universe, or sequence of paths
+        Files read one after another as consecutive segments.
+    settings : AnalysisSettings
+    sink : callable, optional
+        Called with every :class:`FramePartition` (e.g. a Parquet writer).
+    progress : bool
+        Show a progress bar on stderr.
+    """
+
+    def __init__(self, sources, settings: AnalysisSettings = AnalysisSettings(),
+                 sink: Callable[[FramePartition], None] | None = None, progress: bool = False) -> None:
+        if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "trajectory"):
+            sources = [sources]
+        self.sources: Sequence = list(sources)
+        self.settings = settings
+        self.sink = sink
+        self.progress = progress
+        self.results: SpeciesResults | None = None
+
+    def _frames(self):
+        """Yield ``(global frame index, frame)``; segments continue each other's numbering."""
+        s = self.settings
+        options = {"elements": list(s.elements) if s.elements else None, "timestep_fs": s.timestep_fs}
+        offset = 0
+        for src in self.sources:
+            last = -1
+            for frame in iter_frames(src, s.format, start=s.start, stop=s.stop, step=s.step,
+                                     cell=s.cell_matrix(), **options):
+                last = frame.index
+                yield offset + frame.index, frame
+            offset += last + 1
+
+    def run(self) -> "SpeciesAnalysis":
+        """Analyse all frames; returns self with :attr:`results` set."""
+        catalogue = SpeciesCatalogue()
+        partitioner = None
+        frames, times, unit_rows, frag_rows, cells = [], [], [], [], []
+        bar = None
+        if self.progress:
+            from tqdm import tqdm
+
+            bar = tqdm(unit=" frames", file=sys.stderr, dynamic_ncols=True, leave=False)
+        symbols = None
+        first_path = None
+        for number, frame in self._frames():
+            if partitioner is None:
+                symbols = frame.symbols
+                first_path = frame.source
+                partitioner = Partitioner(symbols, self.settings.bond_rules, self.settings.contact_rules, catalogue)
+            elif frame.n_atoms != len(symbols) or (frame.symbols is not symbols
+                                                   and not np.array_equal(frame.symbols, symbols)):
+                raise TrajectoryError(frame.source, frame.index,
+                                      f"atoms differ from {first_path} ({len(symbols)} atoms); "
+                                      f"segments of one run must have the same atoms in the same order")
+            part = partitioner.partition(_renumber(frame, number))
+            frames.append(number)
+            times.append(np.nan if frame.time_ps is None else frame.time_ps)
+            unit_rows.append(part.unit_counts)
+            frag_rows.append(part.fragment_counts)
+            if frame.cell is not None:
+                lengths = np.linalg.norm(frame.cell, axis=1)
+                cells.append((number, lengths[0], lengths[1], lengths[2], abs(np.linalg.det(frame.cell))))
+            if self.sink is not None:
+                self.sink(part)
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        if partitioner is None:
+            where = ", ".join(str(s) for s in self.sources)
+            raise TrajectoryError(where, None, "no complete frame to analyse (empty file or slice)")
+        order = catalogue.canonical_order()
+        id_map = np.empty(len(order), dtype=np.int64)
+        id_map[order] = np.arange(len(order))
+        species = catalogue.to_dataframe(order)
+        labels = species["smiles"].where(species["kind"] != "aggregate", species["name"]).tolist()
+        self.results = SpeciesResults(
+            species=species,
+            counts=_wide(frames, times, unit_rows, id_map, labels),
+            fragment_counts=_wide(frames, times, frag_rows, id_map, labels),
+            n_atoms=len(symbols), n_frames=len(frames), symbols=symbols, id_map=id_map,
+            cells=pd.DataFrame(cells, columns=["frame", "a_A", "b_A", "c_A", "volume_A3"]))
+        return self
+
+
+def _renumber(frame, number: int):
+    from dataclasses import replace
+
+    return replace(frame, index=number) if frame.index != number else frame
+
+
+def _wide(frames, times, rows, id_map, labels) -> pd.DataFrame:
+    counts = np.zeros((len(frames), len(labels)), dtype=np.int64)
+    for r, row in enumerate(rows):
+        if row:
+            ids = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+            counts[r, id_map[ids]] = np.fromiter(row.values(), dtype=np.int64, count=len(row))
+    table = pd.DataFrame(counts, columns=labels)
+    table.insert(0, "time_ps", np.asarray(times, dtype=float))
+    table.insert(0, "frame", np.asarray(frames, dtype=np.int64))
+    return table

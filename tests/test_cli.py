@@ -1,0 +1,97 @@
+"""``seinet analyze`` end to end: the run directory contract, determinism, and bad input."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from dataclasses import replace
+
+from builders import write_extxyz
+from seinet.cli import main
+from test_species import electrolyte_box
+
+
+@pytest.fixture(scope="module")
+def traj(tmp_path_factory):
+    box = electrolyte_box()
+    frames = [box.frame(k, jitter=0.05, seed=k, time_ps=0.05 * k) for k in range(6)]
+    # frame 3: one EC loses a ring C-O bond (ring opening); frame 4 onwards it is back
+    ec = [idx for tag, idx in box.groups if tag == "EC"][0]
+    f3 = frames[3]
+    pos = f3.positions.copy()
+    pos[ec[3]] += (pos[ec[3]] - pos[ec[2]]) * 1.5  # pull ring O away from its CH2 carbon
+    frames[3] = replace(f3, positions=pos)
+    path = tmp_path_factory.mktemp("traj") / "traj.extxyz.gz"
+    write_extxyz(path, frames)
+    return path
+
+
+def test_analyze_writes_the_run_directory(traj, tmp_path):
+    out = tmp_path / "RUN"
+    assert main(["analyze", str(traj), "--out", str(out), "--quiet"]) == 0
+    for name in ("manifest.json", "species.csv", "species_counts.csv", "species_counts.parquet",
+                 "membership.parquet", "figures/species_evolution.png"):
+        assert (out / name).is_file(), name
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["n_frames"] == 6 and manifest["n_atoms"] == 136
+    assert len(manifest["inputs"][0]["sha256"]) == 64
+    assert manifest["settings"]["bonds"]["bond_order_cutoff"] == 0.3
+    species = pd.read_csv(out / "species.csv")
+    assert list(species.columns[:9]) == ["species_id", "smiles", "formula", "name", "charge", "n_atoms", "class",
+                                         "kind", "first_frame"]
+    counts = pd.read_csv(out / "species_counts.csv")
+    assert list(counts["frame"]) == list(range(6))
+    np.testing.assert_allclose(counts["time_ps"], 0.05 * np.arange(6))
+    assert list(counts["O=C1OCCO1"]) == [4, 4, 4, 3, 4, 4]
+    ring_open = [c for c in counts.columns if counts[c].tolist() == [0, 0, 0, 1, 0, 0]]
+    assert ring_open, "the opened EC appears in frame 3 only"
+    # every atom is in exactly one unit in every frame
+    n_atoms = dict(zip(species["smiles"].where(species["kind"] != "aggregate", species["name"]), species["n_atoms"]))
+    totals = sum(counts[c] * n_atoms[c] for c in counts.columns[2:])
+    assert (totals == 136).all()
+    m = pd.read_parquet(out / "membership.parquet")
+    assert len(m) == 6 * 136
+    ec_id = int(species.loc[species["smiles"] == "O=C1OCCO1", "species_id"].iloc[0])
+    assert (m[m.frame == 0].groupby("unit")["unit_species"].first() == ec_id).sum() == 4
+
+
+def test_same_input_gives_identical_tables(traj, tmp_path):
+    for name in ("a", "b"):
+        assert main(["analyze", str(traj), "--out", str(tmp_path / name), "--quiet"]) == 0
+    for f in ("species.csv", "species_counts.csv"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+
+
+def test_existing_run_is_never_clobbered(traj, tmp_path, capsys):
+    out = tmp_path / "RUN"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    assert main(["analyze", str(traj), "--out", str(out), "--quiet"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (out / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("body,message", [
+    ('2\nLattice="9 0 0 0 9 0 0 0 9" Properties=species:S:1:pos:R:3\nH 0 0 0\nH nan 0 0\n', "frame 0: non-finite"),
+    ("2\nno cell here\nH 0 0 0\nH 1 0 0\n", "frame 0: no periodic cell"),
+    ("", "no complete frame"),
+])
+def test_bad_input_one_line_nonzero_exit_no_output(tmp_path, body, message):
+    path = tmp_path / "bad.xyz"
+    path.write_text(body)
+    out = tmp_path / "RUN"
+    proc = subprocess.run([sys.executable, "-m", "seinet", "analyze", str(path), "--out", str(out), "--quiet"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "bad.xyz" in lines[0], proc.stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob(".RUN*")), "no half-written directory left behind"
+
+
+def test_version():
+    proc = subprocess.run([sys.executable, "-m", "seinet", "--version"], capture_output=True, text=True)
+    assert proc.stdout.strip().startswith("seinet ")
