@@ -92,8 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="seinet: %(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("seinet: %(levelname)s: %(message)s"))
+    root = logging.getLogger("seinet")  # only seinet's loggers: libraries keep their own settings
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if args.debug else logging.WARNING)
+    root.propagate = False
     if not args.debug:
         warnings.simplefilter("default")
         warnings.formatwarning = lambda msg, cat, *a, **k: f"seinet: warning: {msg}\n"

@@ -20,6 +20,7 @@ import pandas as pd
 from ..bonds import BondRules, ContactRules
 from ..errors import SeinetError, TrajectoryError
 from ..io import iter_frames
+from ..io.prefetch import prefetch
 from .catalogue import SpeciesCatalogue
 from .partition import FramePartition, Partitioner
 
@@ -157,7 +158,7 @@ class SpeciesAnalysis:
             bar = tqdm(unit=" frames", file=sys.stderr, dynamic_ncols=True, leave=False)
         symbols = None
         first_path = None
-        for number, frame in self._frames():
+        for number, frame in prefetch(self._frames()):
             if partitioner is None:
                 symbols = frame.symbols
                 first_path = frame.source

@@ -10,8 +10,8 @@ non-alkali atoms. Each fragment gets
 
 Notes
 -----
-O(N + M) with numpy: one sparse connected-components call, two sorts, and
-segment reductions. No per-atom Python loop.
+O(N + M): union-find (numba), two sorts and segment reductions; no per-atom
+Python loop.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from numba import njit
 
 __all__ = ["Fragments", "find_fragments", "mix64"]
 
@@ -75,6 +74,42 @@ class Fragments:
         return self.bonds[self.bond_start[k]:self.bond_start[k + 1]]
 
 
+@njit(cache=True, nogil=True)
+def _components(n_atoms, pairs, covalent):
+    """Union-find over bonds; returns fragment number per atom (-1 for non-covalent),
+    fragments numbered in order of their smallest atom."""
+    parent = np.arange(n_atoms)
+    for k in range(pairs.shape[0]):
+        a = pairs[k, 0]
+        b = pairs[k, 1]
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a != b:
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    frag = np.full(n_atoms, -1, dtype=np.int64)
+    number = np.full(n_atoms, -1, dtype=np.int64)
+    n = 0
+    for i in range(n_atoms):  # ascending i: a root is met at its smallest member first
+        if not covalent[i]:
+            continue
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        parent[i] = r
+        if number[r] < 0:
+            number[r] = n
+            n += 1
+        frag[i] = number[r]
+    return frag, n
+
+
 def find_fragments(n_atoms: int, pairs: np.ndarray, covalent: np.ndarray) -> Fragments:
     """Connected components of the bond graph over covalent-capable atoms.
 
@@ -86,21 +121,9 @@ def find_fragments(n_atoms: int, pairs: np.ndarray, covalent: np.ndarray) -> Fra
     covalent : ndarray of bool (N,)
         False for alkali atoms, which belong to no fragment.
     """
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n_atoms, n_atoms))
-    _, comp = connected_components(graph, directed=False)
-    members = np.flatnonzero(covalent)
-    # number fragments by their smallest atom: scipy numbers components in order of
-    # their lowest node already, but relabel explicitly so the rule does not depend on it
-    comp_cov = comp[members]
-    uniq, first = np.unique(comp_cov, return_index=True)
-    order_by_label = np.argsort(members[first], kind="stable")
-    remap = np.empty(comp.max() + 1 if len(comp) else 0, dtype=np.int64)
-    remap[uniq[order_by_label]] = np.arange(len(uniq))
-    atom_fragment = np.full(n_atoms, -1, dtype=np.int64)
-    atom_fragment[members] = remap[comp_cov]
-    n_frag = len(uniq)
-
+    pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
+    atom_fragment, n_frag = _components(n_atoms, pairs, np.ascontiguousarray(covalent, dtype=np.bool_))
+    members = np.flatnonzero(atom_fragment >= 0)
     order = np.argsort(atom_fragment[members], kind="stable")
     atoms = members[order]
     atom_start = np.searchsorted(atom_fragment[atoms], np.arange(n_frag + 1))
@@ -114,7 +137,7 @@ def find_fragments(n_atoms: int, pairs: np.ndarray, covalent: np.ndarray) -> Fra
     sig = np.zeros(n_frag, dtype=np.uint64)
     if n_frag:
         h_atoms = mix64(atoms, 0x9E3779B97F4A7C15)
-        sig = np.add.reduceat(h_atoms, atom_start[:-1]) if len(atoms) else sig
+        sig = np.add.reduceat(h_atoms, atom_start[:-1])
         if len(bonds):
             h_bonds = mix64(bonds[:, 0] * np.int64(n_atoms) + bonds[:, 1], 0x632BE59BD9B4E019)
             counts = np.diff(bond_start)

@@ -9,10 +9,10 @@ those inside aggregates) is kept as well because reactions are defined on it.
 all bounded by the size of one frame, not by the number of frames:
 
 * the previous frame's bonds (hysteresis, :class:`~seinet.bonds.BondTracker`);
-* a cache ``fragment signature -> (species id, anion-site atoms)`` holding the
-  fragments of the last ``cache_frames`` frames, so an unchanged molecule costs
-  one dictionary look-up and a molecule flickering between two states is not
-  canonicalised again;
+* a :class:`FragmentCache` ``fragment signature -> (species id, anion-site atoms)``
+  holding the fragments of the last ``cache_frames`` frames, so unchanged molecules
+  cost one vectorised look-up per frame and a molecule flickering between two
+  states is not canonicalised again;
 * the :class:`~seinet.species.SpeciesCatalogue`.
 """
 
@@ -102,9 +102,7 @@ class Partitioner:
         self.tracker = BondTracker(self.symbols, bond_rules)
         self.covalent = self.tracker.covalent
         self.alkali = np.flatnonzero(~self.covalent).astype(np.int64)
-        self.cache_frames = cache_frames
-        self._cache: dict[int, tuple[int, np.ndarray, int]] = {}
-        self._n_seen = 0
+        self._cache = FragmentCache(cache_frames)
         self._contact_cut = self._contact_matrix()
 
     def _contact_matrix(self) -> np.ndarray:
@@ -123,35 +121,13 @@ class Partitioner:
         """Partition one frame (frames must come in trajectory order for hysteresis)."""
         n = self.n_atoms
         t = frame.time_ps
+        catalogue = self.catalogue
         pairs = self.tracker.update(frame)
         frags = find_fragments(n, pairs, self.covalent)
-        n_frag = len(frags)
-        frag_species = np.empty(n_frag, dtype=np.int64)
+        frag_species, sites = self._identify(frags, frame)
         anion_site = np.zeros(n, dtype=bool)
-        cache = self._cache
-        stamp = self._n_seen
-        catalogue = self.catalogue
-        sigs = frags.signatures.tolist()
-        for k in range(n_frag):
-            hit = cache.get(sigs[k])
-            if hit is None:
-                atoms = frags.atoms_of(k)
-                local = np.searchsorted(atoms, frags.bonds_of(k))
-                sid, is_site = catalogue.molecule([self.sym_list[a] for a in atoms], local.tolist(),
-                                                  frame.index, t)
-                sites = atoms[is_site]
-                cache[sigs[k]] = (sid, sites, stamp)
-            else:
-                sid, sites, _ = hit
-                catalogue.seen(sid, frame.index, t)
-                cache[sigs[k]] = (sid, sites, stamp)
-            frag_species[k] = sid
-            if len(sites):
-                anion_site[sites] = True
-        self._n_seen += 1
-        if self._n_seen % self.cache_frames == 0:
-            old = stamp - self.cache_frames
-            self._cache = {s: v for s, v in cache.items() if v[2] > old}
+        if len(sites):
+            anion_site[sites] = True
 
         fragment = np.arange(n, dtype=np.int64)
         cov = frags.atom_fragment >= 0
@@ -169,10 +145,12 @@ class Partitioner:
             frag_agg = ionic.fragment_aggregate
             alk_agg = ionic.alkali_aggregate
             state[self.alkali] = ionic.state
-            for slot, atom in enumerate(self.alkali.tolist()):
-                el = self.sym_list[atom]
-                kind = "metal" if ionic.state[slot] == METAL else "ion"
-                species[atom] = catalogue.single(kind, el, frame.index, t)
+            alk_sym = self.symbols[self.alkali]
+            for el in np.unique(alk_sym).tolist():
+                for kind, code in (("metal", METAL), ("ion", ION)):
+                    sel = (alk_sym == el) & (ionic.state == code)
+                    if sel.any():
+                        species[self.alkali[sel]] = catalogue.single(kind, el, frame.index, t)
             unit_species[self.alkali] = species[self.alkali]
             if ionic.n_aggregates:
                 agg_species, agg_label = self._aggregates(ionic, frags, frag_species, frame)
@@ -194,6 +172,29 @@ class Partitioner:
                               species=species.astype(np.int32), unit=unit.astype(np.int32),
                               unit_species=unit_species.astype(np.int32), state=state,
                               unit_counts=unit_counts, fragment_counts=fragment_counts, bonds=pairs, ionic=ionic)
+
+    def _identify(self, frags, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+        """Species of every fragment and all anion-site atoms; only unseen fragments reach Python."""
+        cache = self._cache
+        frag_species, has_sites = cache.lookup(frags.signatures)
+        site_lists = []
+        for k in np.flatnonzero(has_sites).tolist():
+            site_lists.append(cache.sites[int(frags.signatures[k])])
+        misses = np.flatnonzero(frag_species < 0)
+        new_sites = {}
+        for k in misses.tolist():
+            atoms = frags.atoms_of(k)
+            local = np.searchsorted(atoms, frags.bonds_of(k))
+            sid, is_site = self.catalogue.molecule([self.sym_list[a] for a in atoms.tolist()], local.tolist(),
+                                                   frame.index, frame.time_ps)
+            frag_species[k] = sid
+            if is_site.any():
+                has_sites[k] = True
+                new_sites[int(frags.signatures[k])] = atoms[is_site]
+                site_lists.append(atoms[is_site])
+        cache.update(frags.signatures, frag_species, has_sites, new_sites)
+        sites = np.concatenate(site_lists) if site_lists else np.empty(0, np.int64)
+        return frag_species, sites
 
     def _ionic(self, frame: Frame, frags, anion_site: np.ndarray) -> IonicLayer:
         if frame.positions is not None:
@@ -231,6 +232,45 @@ class Partitioner:
             syms = [self.sym_list[x] for k in anions[a] for x in frags.atoms_of(k).tolist()]
             out[a] = self.catalogue.aggregate(ions[a], sids, syms, frame.index, frame.time_ps)
         return out, label
+
+
+class FragmentCache:
+    """Fragments of the last ``keep`` frames: signature -> species id and anion-site atoms.
+
+    Look-ups are one ``searchsorted`` over a sorted signature array for the whole
+    frame. Memory is bounded by the fragments of ``keep`` frames.
+    """
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self.sig = np.empty(0, dtype=np.uint64)
+        self.sid = np.empty(0, dtype=np.int64)
+        self.flag = np.empty(0, dtype=bool)
+        self.stamp = np.empty(0, dtype=np.int64)
+        self.sites: dict[int, np.ndarray] = {}
+        self.now = 0
+
+    def lookup(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Species id (-1 when unknown) and has-anion-sites flag of each signature."""
+        if len(self.sig) == 0:
+            return np.full(len(sigs), -1, dtype=np.int64), np.zeros(len(sigs), dtype=bool)
+        idx = np.minimum(np.searchsorted(self.sig, sigs), len(self.sig) - 1)
+        hit = self.sig[idx] == sigs
+        return np.where(hit, self.sid[idx], -1), hit & self.flag[idx]
+
+    def update(self, sigs, sids, flags, new_sites: dict) -> None:
+        self.now += 1
+        self.sites.update(new_sites)
+        alive = self.stamp > self.now - self.keep
+        all_sig = np.concatenate([sigs, self.sig[alive]])
+        uniq, first = np.unique(all_sig, return_index=True)  # current frame first: it wins
+        self.sig = uniq
+        self.sid = np.concatenate([sids, self.sid[alive]])[first]
+        self.flag = np.concatenate([flags, self.flag[alive]])[first]
+        self.stamp = np.concatenate([np.full(len(sigs), self.now), self.stamp[alive]])[first]
+        if self.now % self.keep == 0 and self.sites:
+            kept = set(self.sig[self.flag].tolist())
+            self.sites = {k: v for k, v in self.sites.items() if k in kept}
 
 
 def _count(species: np.ndarray) -> dict:
