@@ -2,6 +2,8 @@
 
 __version__ = "0.1.0"
 
+from .io import mda_reader as _mda_reader  # noqa: E402,F401  registers GPUMDXYZ/EXTXYZ with MDAnalysis
+
 
 def __getattr__(name):  # lazy public API: importing seinet stays cheap
     if name == "analyze":

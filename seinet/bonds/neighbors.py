@@ -9,8 +9,10 @@ over the 27 neighbouring images is used instead (small test cells only).
 
 Notes
 -----
-Time O(N * rho * r_max^3); memory O(N + pairs). The kernel is compiled with
-numba (cached on disk after the first call).
+Time O(N * rho * r_max^3); memory O(N + pairs). When every atom is a centre the
+kernel visits each pair of neighbouring bins once (13 forward offsets and the
+bin itself); otherwise it scans the 27 bins around each centre. The kernels are
+compiled with numba (cached on disk after the first call).
 """
 
 from __future__ import annotations
@@ -133,6 +135,91 @@ def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
     return m
 
 
+_HALF = np.array([(ox, oy, oz) for ox in (-1, 0, 1) for oy in (-1, 0, 1) for oz in (-1, 0, 1)
+                  if (ox, oy, oz) > (0, 0, 0)], dtype=np.int64)
+
+
+@njit(cache=True, nogil=True)
+def _cell_list_half(frac, cell, nb, types, cut2, half, out_i, out_j, out_d):
+    """All atoms are centres: visit each pair of neighbouring bins once (13 offsets + self)."""
+    bins, start, order = _bin_atoms(frac, nb)
+    n = frac.shape[0]
+    sf = np.empty((n, 3))
+    st = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        sf[k, 0] = frac[order[k], 0]
+        sf[k, 1] = frac[order[k], 1]
+        sf[k, 2] = frac[order[k], 2]
+        st[k] = types[order[k]]
+    cap = out_i.shape[0]
+    m = 0
+    for b in range(start.shape[0] - 1):
+        bz = b % nb[2]
+        by = (b // nb[2]) % nb[1]
+        bx = b // (nb[1] * nb[2])
+        for h in range(half.shape[0] + 1):
+            if h == half.shape[0]:
+                ox, oy, oz = 0, 0, 0
+            else:
+                ox, oy, oz = half[h, 0], half[h, 1], half[h, 2]
+            x = bx + ox
+            y = by + oy
+            z = bz + oz
+            sx = 0.0
+            sy = 0.0
+            sz = 0.0
+            if x < 0:
+                x += nb[0]
+                sx = -1.0
+            elif x >= nb[0]:
+                x -= nb[0]
+                sx = 1.0
+            if y < 0:
+                y += nb[1]
+                sy = -1.0
+            elif y >= nb[1]:
+                y -= nb[1]
+                sy = 1.0
+            if z < 0:
+                z += nb[2]
+                sz = -1.0
+            elif z >= nb[2]:
+                z -= nb[2]
+                sz = 1.0
+            nbin = (x * nb[1] + y) * nb[2] + z
+            same = h == half.shape[0]
+            for ki in range(start[b], start[b + 1]):
+                ti = st[ki]
+                fix = sf[ki, 0] - sx
+                fiy = sf[ki, 1] - sy
+                fiz = sf[ki, 2] - sz
+                k0 = ki + 1 if same else start[nbin]
+                for kj in range(k0, start[nbin + 1]):
+                    c2 = cut2[ti, st[kj]]
+                    if c2 <= 0.0:
+                        continue
+                    fx = sf[kj, 0] - fix
+                    fy = sf[kj, 1] - fiy
+                    fz = sf[kj, 2] - fiz
+                    dx = fx * cell[0, 0] + fy * cell[1, 0] + fz * cell[2, 0]
+                    dy = fx * cell[0, 1] + fy * cell[1, 1] + fz * cell[2, 1]
+                    dz = fx * cell[0, 2] + fy * cell[1, 2] + fz * cell[2, 2]
+                    d2 = dx * dx + dy * dy + dz * dz
+                    if d2 < c2:
+                        if m < cap:
+                            i = order[ki]
+                            j = order[kj]
+                            if i < j:
+                                out_i[m] = i
+                                out_j[m] = j
+                            else:
+                                out_i[m] = j
+                                out_j[m] = i
+                            out_d[m] = np.sqrt(d2)
+                        m += 1
+    return m
+
+
 def _brute_force(frac, cell, types, cut2, centers, is_center):
     shifts = np.array([[x, y, z] for x in (-1, 0, 1) for y in (-1, 0, 1) for z in (-1, 0, 1)], dtype=float)
     n = len(frac)
@@ -174,7 +261,8 @@ def neighbor_pairs(positions: np.ndarray, cell: np.ndarray, types: np.ndarray, c
     Returns
     -------
     i, j : ndarray of int64
-        Atom indices; ``i`` is always a centre; for two centres ``i < j``.
+        Atom indices; ``i`` is always a centre; for two centres ``i < j``
+        (when every atom is a centre, ``i < j`` always).
     d : ndarray of float64
         Minimum-image distances.
 
@@ -204,11 +292,15 @@ def neighbor_pairs(positions: np.ndarray, cell: np.ndarray, types: np.ndarray, c
     nb = np.minimum(nb, max(1, int(round(2 * n ** (1 / 3)))))  # bounded memory for sparse systems
     nb = np.maximum(nb, 3)
     cap = max(1024, 4 * len(centers))
+    all_centers = len(centers) == n
     while True:
         out_i = np.empty(cap, np.int64)
         out_j = np.empty(cap, np.int64)
         out_d = np.empty(cap, np.float64)
-        m = _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d)
+        if all_centers:
+            m = _cell_list_half(frac, cell, nb, types, cut2, _HALF, out_i, out_j, out_d)
+        else:
+            m = _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d)
         if m <= cap:
             return out_i[:m], out_j[:m], out_d[:m]
         cap = m

@@ -14,7 +14,10 @@ from ..frame import BondList, Frame
 from .cutoffs import BondRules
 from .neighbors import neighbor_pairs
 
-__all__ = ["BondTracker", "bonds_from_orders", "element_codes"]
+__all__ = ["BondTracker", "bonds_from_orders", "element_codes", "SHORT_RANGE"]
+
+#: Å; bond cutoffs up to this length set the cell-list bin width.
+SHORT_RANGE = 2.2
 
 
 def element_codes(symbols: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -56,6 +59,14 @@ class BondTracker:
         self.covalent = ~np.isin(symbols, list(ALKALI))
         self.centers = np.flatnonzero(self.covalent).astype(np.int64)
         self._prev: np.ndarray | None = None
+        # Bins are as wide as the largest cutoff searched. Pairs with cutoffs above
+        # SHORT_RANGE (P-P, C-P, heavy elements) are rare: search them separately
+        # around their own atoms so they do not widen the bins for everyone.
+        long = self.r_break > SHORT_RANGE
+        self._short = np.where(long, 0.0, self.r_break)
+        self._long = np.where(long, self.r_break, 0.0)
+        long_elements = np.flatnonzero(long.any(axis=1))
+        self._long_centers = np.flatnonzero(np.isin(self.codes, long_elements) & self.covalent).astype(np.int64)
 
     def reset(self) -> None:
         """Forget the previous frame (the next frame is treated as a first frame)."""
@@ -69,7 +80,12 @@ class BondTracker:
             pairs = bonds_from_orders(frame.bonds, self.rules.bond_order_cutoff, self.covalent)
             self._prev = pairs[:, 0] * self.n_atoms + pairs[:, 1]
             return pairs
-        i, j, d = neighbor_pairs(frame.positions, frame.cell, self.codes, self.r_break, self.centers)
+        c = self.centers
+        i, j, d = neighbor_pairs(frame.positions[c], frame.cell, self.codes[c], self._short)
+        i, j = c[i], c[j]
+        if len(self._long_centers):
+            li, lj, ld = neighbor_pairs(frame.positions, frame.cell, self.codes, self._long, self._long_centers)
+            i, j, d = np.concatenate([i, li]), np.concatenate([j, lj]), np.concatenate([d, ld])
         lo = np.minimum(i, j)
         hi = np.maximum(i, j)
         ti, tj = self.codes[lo], self.codes[hi]

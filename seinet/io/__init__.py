@@ -24,6 +24,7 @@ from .ase_io import ASETrajectory
 from .extxyz import ExtXYZTrajectory
 from .lammps_dump import LammpsDumpTrajectory
 from .mda import UniverseTrajectory
+from . import mda_reader  # noqa: F401  registers GPUMDXYZ/EXTXYZ with MDAnalysis
 from .reaxff_bonds import ReaxFFBondsTrajectory
 from .validate import validated
 
