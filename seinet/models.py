@@ -112,7 +112,11 @@ def _download_sdist(requirement: str, dest: Path) -> Path:
     except OSError as exc:  # pragma: no cover - python itself missing
         raise ModelFetchError(f"could not run pip to download {requirement}: {exc}") from exc
     if proc.returncode != 0:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        said = [
+            line for line in (proc.stderr or proc.stdout).strip().splitlines()
+            if not line.startswith("WARNING: Location")
+        ]
+        tail = "\n".join(said[-15:])
         raise ModelFetchError(
             f"pip could not download {requirement} (exit code {proc.returncode}); check network "
             f"access to PyPI, or place a verified {NEP89_FILENAME} in the cache directory "
