@@ -8,7 +8,7 @@ They are used only for default bond cutoffs of element pairs that
 
 from __future__ import annotations
 
-__all__ = ["SYMBOLS", "ATOMIC_NUMBER", "COVALENT_RADIUS", "ALKALI", "is_element", "ANION_FORMERS"]
+__all__ = ["OXIDISING", "SYMBOLS", "ATOMIC_NUMBER", "COVALENT_RADIUS", "ALKALI", "is_element", "ANION_FORMERS"]
 
 SYMBOLS: tuple[str, ...] = (
     "X", "H", "He", "Li", "Be", "B", "C", "N", "O", "F", "Ne", "Na", "Mg", "Al", "Si", "P", "S",
@@ -45,3 +45,7 @@ ANION_FORMERS: frozenset[str] = frozenset({"H", "C", "N", "O", "F", "S", "Cl", "
 def is_element(symbol: str) -> bool:
     """True for a real element symbol (case-sensitive, e.g. ``Na`` not ``NA``)."""
     return symbol in ATOMIC_NUMBER
+
+#: Contacts with these elements count against an alkali atom being metallic
+#: (C-H...Na contacts are van der Waals and do not oxidise a surface atom).
+OXIDISING: frozenset[str] = frozenset({"N", "O", "F", "S", "Cl", "Br", "I"})

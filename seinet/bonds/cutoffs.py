@@ -170,7 +170,7 @@ class ContactRules:
     metal_min_alkali : int
         An alkali atom is metallic with at least this many alkali neighbours ...
     metal_max_hetero : int
-        ... and at most this many non-alkali contacts (bcc Na(100) surface atoms have
+        ... and at most this many contacts with O, N, F, S or halogens (bcc Na(100) surface atoms have
         4 metal neighbours and 1-2 solvent O; an ion in NaF has 6 F).
     """
 

@@ -155,7 +155,7 @@ class SpeciesAnalysis:
         if self.progress:
             from tqdm import tqdm
 
-            bar = tqdm(unit=" frames", file=sys.stderr, dynamic_ncols=True, leave=False)
+            bar = tqdm(unit=" frames", file=sys.stderr, dynamic_ncols=True, leave=False, disable=None)
         symbols = None
         first_path = None
         for number, frame in prefetch(self._frames()):

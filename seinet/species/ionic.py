@@ -4,8 +4,8 @@ Rules (defaults in :class:`seinet.bonds.ContactRules`, reasons in docs/chemistry
 
 * an alkali atom is **metal** when it has at least ``metal_min_alkali`` alkali
   neighbours (within the metal cutoff, 3.95 Å for Na: between the bcc first and
-  second shells) and at most ``metal_max_hetero`` non-alkali contacts; otherwise
-  it is an **ion**;
+  second shells) and at most ``metal_max_hetero`` contacts with electronegative
+  atoms (O, N, F, S, halogens; not C or H); otherwise it is an **ion**;
 * an ion is bound to a covalent fragment when it touches an **anion site** of it:
   an atom carrying negative formal charge in the fragment's perceived structure
   (F of fluoride, O- of carbonate/alkoxide, the oxide O). Neutral solvent O and
@@ -41,7 +41,7 @@ class IonicLayer:
     n_alkali : ndarray of int64 (K,)
         Alkali neighbours within the metal cutoff.
     n_contacts : ndarray of int64 (K,)
-        Non-alkali atoms within the contact cutoff (first coordination shell).
+        Electronegative (O, N, F, S, halogen) atoms within the contact cutoff.
     contact_i, contact_j : ndarray of int64
         Alkali--non-alkali contact pairs (alkali atom, partner atom).
     alkali_aggregate : ndarray of int64 (K,)
@@ -64,7 +64,8 @@ class IonicLayer:
 
 def ionic_layer(n_atoms: int, alkali: np.ndarray, pair_i: np.ndarray, pair_j: np.ndarray,
                 atom_fragment: np.ndarray, anion_site: np.ndarray, fragment_labels: np.ndarray,
-                metal_min_alkali: int = 4, metal_max_hetero: int = 2) -> IonicLayer:
+                metal_min_alkali: int = 4, metal_max_hetero: int = 2,
+                oxidising: np.ndarray | None = None) -> IonicLayer:
     """Classify alkali atoms and find aggregates from contact pairs.
 
     Parameters
@@ -79,6 +80,9 @@ def ionic_layer(n_atoms: int, alkali: np.ndarray, pair_i: np.ndarray, pair_j: np
     anion_site : ndarray of bool (N,)
     fragment_labels : ndarray of int64 (n_fragments,)
         Smallest atom index of each fragment.
+    oxidising : ndarray of bool (N,), optional
+        Atoms whose contacts count against the metal test (O, N, F, S, halogens);
+        C-H...Na van der Waals contacts do not oxidise a surface atom. Default: all.
 
     Notes
     -----
@@ -91,7 +95,8 @@ def ionic_layer(n_atoms: int, alkali: np.ndarray, pair_i: np.ndarray, pair_j: np
     both = slot[pair_j] >= 0
     n_alk = np.bincount(slot[pair_i[both]], minlength=k) + np.bincount(slot[pair_j[both]], minlength=k)
     ci, cj = pair_i[~both], pair_j[~both]
-    n_het = np.bincount(slot[ci], minlength=k)
+    counted = ci if oxidising is None else ci[oxidising[cj]]
+    n_het = np.bincount(slot[counted], minlength=k)
     state = np.where((n_alk >= metal_min_alkali) & (n_het <= metal_max_hetero), METAL, ION).astype(np.int8)
 
     is_ion = state[slot[ci]] == ION

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..bonds import BondRules, BondTracker, ContactRules
 from ..bonds.neighbors import neighbor_pairs
-from ..elements import ALKALI
+from ..elements import ALKALI, OXIDISING
 from ..frame import Frame
 from .catalogue import SpeciesCatalogue
 from .fragments import find_fragments
@@ -104,6 +104,7 @@ class Partitioner:
         self.alkali = np.flatnonzero(~self.covalent).astype(np.int64)
         self._cache = FragmentCache(cache_frames)
         self._contact_cut = self._contact_matrix()
+        self._oxidising = np.isin(self.symbols, list(OXIDISING))
 
     def _contact_matrix(self) -> np.ndarray:
         elements = self.tracker.elements
@@ -210,7 +211,7 @@ class Partitioner:
             j = np.where(swap, p[:, 0], p[:, 1])
         rules = self.contact_rules
         return ionic_layer(self.n_atoms, self.alkali, i, j, frags.atom_fragment, anion_site, frags.labels,
-                           rules.metal_min_alkali, rules.metal_max_hetero)
+                           rules.metal_min_alkali, rules.metal_max_hetero, self._oxidising)
 
     def _aggregates(self, ionic: IonicLayer, frags, frag_species: np.ndarray, frame: Frame):
         n_agg = ionic.n_aggregates
