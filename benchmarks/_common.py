@@ -62,16 +62,30 @@ def write_lammps_dump(path: Path, frames, type_map: dict) -> None:
             fh.write("\n".join(lines) + "\n")
 
 
-def run_timed(cmd: list[str], env=None) -> tuple[float, float, str]:
-    """Wall time (s), peak RSS of the child (MiB), and output of a command."""
+def run_timed(cmd: list[str], env=None, timeout: float | None = None) -> tuple[float, float, str]:
+    """Wall time (s), peak RSS of the child (MiB), and output of a command.
+
+    The command runs in its own process group; on timeout the whole group is
+    killed (tools with worker pools survive a plain ``timeout``) and
+    ``TimeoutError`` is raised.
+    """
+    import signal
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise TimeoutError(f"{cmd[0]} did not finish within {timeout:.0f} s") from None
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise RuntimeError(f"{cmd[0]} failed: {proc.stderr[-2000:]}")
+        raise RuntimeError(f"{cmd[0]} failed: {out[-2000:]}")
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(rss, before) / 1024.0, proc.stdout + proc.stderr
+    return wall, max(rss, before) / 1024.0, out
 
 
 def python() -> str:

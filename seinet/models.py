@@ -17,6 +17,8 @@ import hashlib
 import logging
 import os
 import subprocess
+
+from .errors import SeinetError
 import sys
 import tarfile
 import tempfile
@@ -50,7 +52,7 @@ NEP89_SHA256 = "75168ece02e840e4a32644f982b78d43cba697f5b64b4c8134ab66c7a8c28be1
 _CACHE_ENV = "SEINET_CACHE"
 
 
-class ModelFetchError(RuntimeError):
+class ModelFetchError(SeinetError, RuntimeError):
     """Raised when a model cannot be downloaded, extracted or verified."""
 
 
