@@ -17,12 +17,12 @@ import hashlib
 import logging
 import os
 import subprocess
-
-from .errors import SeinetError
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+from .errors import SeinetError
 
 __all__ = [
     "ModelFetchError",
