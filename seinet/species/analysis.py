@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -202,8 +202,6 @@ class SpeciesAnalysis:
 
 
 def _renumber(frame, number: int):
-    from dataclasses import replace
-
     return replace(frame, index=number) if frame.index != number else frame
 
 

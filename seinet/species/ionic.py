@@ -116,10 +116,9 @@ def ionic_layer(n_atoms: int, alkali: np.ndarray, pair_i: np.ndarray, pair_j: np
     agg_comps = np.flatnonzero(real)
     agg_of = np.full(len(real), -1, dtype=np.int64)
     if len(agg_comps):
-        node_comp = comp
-        in_agg = real[node_comp]
+        in_agg = real[comp]
         min_atom = np.full(len(real), np.iinfo(np.int64).max)
-        np.minimum.at(min_atom, node_comp[in_agg], node_atom[in_agg])
+        np.minimum.at(min_atom, comp[in_agg], node_atom[in_agg])
         order = np.argsort(min_atom[agg_comps], kind="stable")
         agg_of[agg_comps[order]] = np.arange(len(agg_comps))
     node_agg = agg_of[comp] if len(comp) else np.empty(0, np.int64)
