@@ -52,7 +52,8 @@ def register_format(fmt: Format) -> None:
 
 
 register_format(Format("extxyz", (".extxyz", ".xyz", ".exyz"),
-                       lambda p, **o: ExtXYZTrajectory(p, time_unit_fs=o.get("time_unit_fs", 1.0)),
+                       lambda p, **o: ExtXYZTrajectory(p, time_unit_fs=o.get("time_unit_fs", 1.0),
+                                                        properties=o.get("properties")),
                        "extended XYZ (GPUMD dump_xyz, ASE) and plain XYZ"))
 register_format(Format("xyz", (), lambda p, **o: ExtXYZTrajectory(p), "plain XYZ (cell from --cell)"))
 register_format(Format("lammps-dump", (".lammpstrj", ".dump", ".lammpsdump"),
@@ -85,7 +86,8 @@ def open_trajectory(source, format: str = "auto", **options):
     format : str
         A name in :data:`FORMATS` or ``"auto"`` (from the extension).
     **options
-        ``elements`` (LAMMPS type order), ``timestep_fs``, ``time_unit_fs``, ``ase_format``.
+        ``elements`` (LAMMPS type order), ``timestep_fs``, ``time_unit_fs``, ``ase_format``,
+        ``properties`` (extended XYZ columns to load besides species and pos; None: all).
     """
     if hasattr(source, "trajectory") and hasattr(source, "atoms"):
         return UniverseTrajectory(source)

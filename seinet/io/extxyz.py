@@ -65,9 +65,11 @@ class ExtXYZTrajectory(TextTrajectory):
 
     format_name = "extxyz"
 
-    def __init__(self, path, time_unit_fs: float = 1.0) -> None:
+    def __init__(self, path, time_unit_fs: float = 1.0, properties: tuple[str, ...] | None = None) -> None:
         super().__init__(path)
         self.time_unit_fs = time_unit_fs
+        #: Properties= names to load (species and pos always); None loads all.
+        self.properties = None if properties is None else {"species", "pos", *properties}
         self._symbols: np.ndarray | None = None
         self._symbol_bytes: list | None = None
 
@@ -100,21 +102,33 @@ class ExtXYZTrajectory(TextTrajectory):
         if "species" not in names or "pos" not in names:
             raise TrajectoryError(self.path, index, "Properties= must include species and pos")
         ncol = sum(c[2] for c in columns)
+        first_col, wanted = {}, []
+        col = 0
+        for name, _, count in columns:
+            first_col[name] = col
+            if self.properties is None or name in self.properties or name.lower() in self.properties:
+                wanted.extend(range(col, col + count))
+            col += count
+        body = b"".join(lines[2:])
         try:
-            table = pd.read_csv(io.BytesIO(b"".join(lines[2:])), sep=r"\s+", header=None,
-                                engine="c", usecols=range(ncol) if not props else None,
-                                dtype={0: str} if names[0] == "species" else None)
+            table = pd.read_csv(io.BytesIO(body), sep=r"\s+", header=None, engine="c", usecols=wanted,
+                                dtype={first_col["species"]: str})
         except (pd.errors.ParserError, ValueError) as exc:
             raise TrajectoryError(self.path, index, f"malformed atom line: {exc}") from None
-        if table.shape != (n, ncol):
-            raise TrajectoryError(self.path, index,
-                                  f"expected {n} atom lines with {ncol} columns, found {table.shape[0]} x {table.shape[1]}")
-        col = 0
+        if len(table) != n or table.isna().all(axis=0).any():
+            raise TrajectoryError(self.path, index, f"expected {n} atom lines with {ncol} columns")
+        if props and len(lines[2].split()) != ncol:
+            raise TrajectoryError(self.path, index, f"atom lines have {len(lines[2].split())} columns, "
+                                  f"Properties= says {ncol}")
+        table.columns = range(table.shape[1])
+        pos_in_table = {c: k for k, c in enumerate(wanted)}
         symbols = positions = None
         arrays = {}
         for name, kind, count in columns:
-            block = table.iloc[:, col:col + count]
-            col += count
+            start = first_col[name]
+            if start not in pos_in_table:
+                continue
+            block = table.iloc[:, pos_in_table[start]:pos_in_table[start] + count]
             if name == "species":
                 symbols = block.iloc[:, 0].to_numpy()
             elif name == "pos":

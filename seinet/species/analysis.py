@@ -137,6 +137,8 @@ class SpeciesAnalysis:
         """Yield ``(global frame index, frame)``; segments continue each other's numbering."""
         s = self.settings
         options = {"elements": list(s.elements) if s.elements else None, "timestep_fs": s.timestep_fs}
+        if s.format in ("auto", "extxyz", "xyz"):
+            options["properties"] = ("charge",)  # velocities and forces are not needed for species
         offset = 0
         for src in self.sources:
             last = -1
