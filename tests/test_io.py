@@ -182,7 +182,7 @@ REAXFF_BONDS = """\
 #
 # Number of particles 4
 #
-# Max number of bonds per atom 3 with coarse bond order cutoff 0.300
+# Max number of bonds per atom 3 with coarse bond order cutoff 0.100
 # Particle connection table and bond orders
 # id type nb id_1...id_nb mol bo_1...bo_nb abo nlp q
  3 2 1 1 0 0.950 0.950 0.000 0.120
@@ -194,7 +194,7 @@ REAXFF_BONDS = """\
 #
 # Number of particles 4
 #
-# Max number of bonds per atom 3 with coarse bond order cutoff 0.300
+# Max number of bonds per atom 3 with coarse bond order cutoff 0.100
 # Particle connection table and bond orders
 # id type nb id_1...id_nb mol bo_1...bo_nb abo nlp q
  1 1 2 3 2 0 0.950 0.350 1.300 0.000 -0.200
@@ -221,3 +221,16 @@ def test_reaxff_bonds_reader(tmp_path):
     assert labels == [["CH", "H"], ["CH2", "H"]]
     with pytest.raises(ConfigError, match="--elements"):
         open_trajectory(path)
+
+
+def test_reaxff_listed_bond_printed_at_the_cutoff_counts(tmp_path):
+    # fix reaxff/bonds lists only bonds above its cutoff (0.3); 0.300 is a rounded 0.3004
+    text = REAXFF_BONDS.replace("cutoff 0.100", "cutoff 0.300").replace("0.250", "0.300").replace("0.350", "0.300")
+    path = tmp_path / "bonds.reaxff"
+    path.write_text(text)
+    from seinet.species import Partitioner
+
+    frames = list(iter_frames(path, elements=["C", "H"]))
+    assert frames[0].bonds.listed_above == 0.3
+    p = Partitioner(frames[0].symbols)
+    assert sorted(p.catalogue.species[s].formula for s in p.partition(frames[0]).unit_counts) == ["CH2", "H"]

@@ -56,11 +56,21 @@ def _bin_atoms(frac, nb):
     return bins, counts, order
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _wrap(b, offset, n):
+    """Neighbour bin index along one axis and the periodic shift (-1, 0, +1) it implies."""
+    x = b + offset
+    if x < 0:
+        return x + n, -1.0
+    if x >= n:
+        return x - n, 1.0
+    return x, 0.0
+
+
 @njit(cache=True, nogil=True)
-def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
-    bins, start, order = _bin_atoms(frac, nb)
+def _layout(frac, types, flags, order):
+    """Copies of per-atom data in bin order, so inner loops read contiguous memory."""
     n = frac.shape[0]
-    # atoms laid out in bin order so the inner loop reads contiguous memory
     sf = np.empty((n, 3))
     st = np.empty(n, dtype=np.int64)
     sc = np.empty(n, dtype=np.bool_)
@@ -69,7 +79,26 @@ def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
         sf[k, 1] = frac[order[k], 1]
         sf[k, 2] = frac[order[k], 2]
         st[k] = types[order[k]]
-        sc[k] = is_center[order[k]]
+        sc[k] = flags[order[k]]
+    return sf, st, sc
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _dist2(sf, kj, fix, fiy, fiz, cell):
+    fx = sf[kj, 0] - fix
+    fy = sf[kj, 1] - fiy
+    fz = sf[kj, 2] - fiz
+    dx = fx * cell[0, 0] + fy * cell[1, 0] + fz * cell[2, 0]
+    dy = fx * cell[0, 1] + fy * cell[1, 1] + fz * cell[2, 1]
+    dz = fx * cell[0, 2] + fy * cell[1, 2] + fz * cell[2, 2]
+    return dx * dx + dy * dy + dz * dz
+
+
+@njit(cache=True, nogil=True)
+def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
+    """Scan the 27 bins around every centre atom."""
+    bins, start, order = _bin_atoms(frac, nb)
+    sf, st, sc = _layout(frac, types, is_center, order)
     cap = out_i.shape[0]
     m = 0
     for b in range(start.shape[0] - 1):
@@ -81,37 +110,16 @@ def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
                 continue
             i = order[ki]
             ti = st[ki]
-            fix = sf[ki, 0]
-            fiy = sf[ki, 1]
-            fiz = sf[ki, 2]
             for ox in range(-1, 2):
-                x = bx + ox
-                sx = 0.0
-                if x < 0:
-                    x += nb[0]
-                    sx = -1.0
-                elif x >= nb[0]:
-                    x -= nb[0]
-                    sx = 1.0
+                x, sx = _wrap(bx, ox, nb[0])
                 for oy in range(-1, 2):
-                    y = by + oy
-                    sy = 0.0
-                    if y < 0:
-                        y += nb[1]
-                        sy = -1.0
-                    elif y >= nb[1]:
-                        y -= nb[1]
-                        sy = 1.0
+                    y, sy = _wrap(by, oy, nb[1])
                     for oz in range(-1, 2):
-                        z = bz + oz
-                        sz = 0.0
-                        if z < 0:
-                            z += nb[2]
-                            sz = -1.0
-                        elif z >= nb[2]:
-                            z -= nb[2]
-                            sz = 1.0
+                        z, sz = _wrap(bz, oz, nb[2])
                         nbin = (x * nb[1] + y) * nb[2] + z
+                        fix = sf[ki, 0] - sx
+                        fiy = sf[ki, 1] - sy
+                        fiz = sf[ki, 2] - sz
                         for kj in range(start[nbin], start[nbin + 1]):
                             j = order[kj]
                             if j == i or (sc[kj] and j < i):
@@ -119,13 +127,7 @@ def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
                             c2 = cut2[ti, st[kj]]
                             if c2 <= 0.0:
                                 continue
-                            fx = sf[kj, 0] + sx - fix
-                            fy = sf[kj, 1] + sy - fiy
-                            fz = sf[kj, 2] + sz - fiz
-                            dx = fx * cell[0, 0] + fy * cell[1, 0] + fz * cell[2, 0]
-                            dy = fx * cell[0, 1] + fy * cell[1, 1] + fz * cell[2, 1]
-                            dz = fx * cell[0, 2] + fy * cell[1, 2] + fz * cell[2, 2]
-                            d2 = dx * dx + dy * dy + dz * dz
+                            d2 = _dist2(sf, kj, fix, fiy, fiz, cell)
                             if d2 < c2:
                                 if m < cap:
                                     out_i[m] = i
@@ -136,85 +138,43 @@ def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
 
 
 _HALF = np.array([(ox, oy, oz) for ox in (-1, 0, 1) for oy in (-1, 0, 1) for oz in (-1, 0, 1)
-                  if (ox, oy, oz) > (0, 0, 0)], dtype=np.int64)
+                  if (ox, oy, oz) > (0, 0, 0)] + [(0, 0, 0)], dtype=np.int64)
 
 
 @njit(cache=True, nogil=True)
 def _cell_list_half(frac, cell, nb, types, cut2, half, out_i, out_j, out_d):
     """All atoms are centres: visit each pair of neighbouring bins once (13 offsets + self)."""
     bins, start, order = _bin_atoms(frac, nb)
-    n = frac.shape[0]
-    sf = np.empty((n, 3))
-    st = np.empty(n, dtype=np.int64)
-    for k in range(n):
-        sf[k, 0] = frac[order[k], 0]
-        sf[k, 1] = frac[order[k], 1]
-        sf[k, 2] = frac[order[k], 2]
-        st[k] = types[order[k]]
+    sf, st, _ = _layout(frac, types, np.ones(frac.shape[0], dtype=np.bool_), order)
     cap = out_i.shape[0]
     m = 0
+    last = half.shape[0] - 1  # the (0, 0, 0) offset: pairs within one bin
     for b in range(start.shape[0] - 1):
         bz = b % nb[2]
         by = (b // nb[2]) % nb[1]
         bx = b // (nb[1] * nb[2])
-        for h in range(half.shape[0] + 1):
-            if h == half.shape[0]:
-                ox, oy, oz = 0, 0, 0
-            else:
-                ox, oy, oz = half[h, 0], half[h, 1], half[h, 2]
-            x = bx + ox
-            y = by + oy
-            z = bz + oz
-            sx = 0.0
-            sy = 0.0
-            sz = 0.0
-            if x < 0:
-                x += nb[0]
-                sx = -1.0
-            elif x >= nb[0]:
-                x -= nb[0]
-                sx = 1.0
-            if y < 0:
-                y += nb[1]
-                sy = -1.0
-            elif y >= nb[1]:
-                y -= nb[1]
-                sy = 1.0
-            if z < 0:
-                z += nb[2]
-                sz = -1.0
-            elif z >= nb[2]:
-                z -= nb[2]
-                sz = 1.0
+        for h in range(half.shape[0]):
+            x, sx = _wrap(bx, half[h, 0], nb[0])
+            y, sy = _wrap(by, half[h, 1], nb[1])
+            z, sz = _wrap(bz, half[h, 2], nb[2])
             nbin = (x * nb[1] + y) * nb[2] + z
-            same = h == half.shape[0]
             for ki in range(start[b], start[b + 1]):
                 ti = st[ki]
                 fix = sf[ki, 0] - sx
                 fiy = sf[ki, 1] - sy
                 fiz = sf[ki, 2] - sz
-                k0 = ki + 1 if same else start[nbin]
+                k0 = ki + 1 if h == last else start[nbin]
                 for kj in range(k0, start[nbin + 1]):
                     c2 = cut2[ti, st[kj]]
                     if c2 <= 0.0:
                         continue
-                    fx = sf[kj, 0] - fix
-                    fy = sf[kj, 1] - fiy
-                    fz = sf[kj, 2] - fiz
-                    dx = fx * cell[0, 0] + fy * cell[1, 0] + fz * cell[2, 0]
-                    dy = fx * cell[0, 1] + fy * cell[1, 1] + fz * cell[2, 1]
-                    dz = fx * cell[0, 2] + fy * cell[1, 2] + fz * cell[2, 2]
-                    d2 = dx * dx + dy * dy + dz * dz
+                    d2 = _dist2(sf, kj, fix, fiy, fiz, cell)
                     if d2 < c2:
                         if m < cap:
                             i = order[ki]
                             j = order[kj]
-                            if i < j:
-                                out_i[m] = i
-                                out_j[m] = j
-                            else:
-                                out_i[m] = j
-                                out_j[m] = i
+                            out_i[m] = min(i, j)
+                            out_j[m] = max(i, j)
                             out_d[m] = np.sqrt(d2)
                         m += 1
     return m

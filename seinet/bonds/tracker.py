@@ -27,8 +27,17 @@ def element_codes(symbols: np.ndarray) -> tuple[list[str], np.ndarray]:
 
 
 def bonds_from_orders(bonds: BondList, cutoff: float, covalent: np.ndarray) -> np.ndarray:
-    """Pairs (M, 2) whose bond order exceeds ``cutoff``, both atoms covalent-capable."""
-    keep = bonds.orders > cutoff
+    """Pairs (M, 2) whose bond order exceeds ``cutoff``, both atoms covalent-capable.
+
+    A file that lists only bonds above its own cutoff (``fix reaxff/bonds``) already
+    made the decision for ``cutoff <= listed_above``: every listed bond counts. The
+    printed orders are rounded to 3 decimals, so re-applying ``> 0.3`` to a printed
+    ``0.300`` (true 0.3004) would drop a bond that LAMMPS counts.
+    """
+    if cutoff <= bonds.listed_above:
+        keep = np.ones(len(bonds.orders), dtype=bool)
+    else:
+        keep = bonds.orders > cutoff
     pairs = bonds.pairs[keep]
     pairs = pairs[covalent[pairs[:, 0]] & covalent[pairs[:, 1]]]
     return _canonical(pairs)

@@ -1,0 +1,90 @@
+"""seinet against LAMMPS fix reaxff/species, by route, on the ReaxFF reference runs.
+
+For every system in tests/data/reaxff/ this compares per-frame formula counts with
+the like-for-like LAMMPS records (species_next.out: the record at step N+1 holds the
+molecules of the bond orders of step N) for
+
+* bond route: seinet on bonds.reaxff (bond order > 0.3), must agree in every frame;
+* coordinate route: seinet on traj.lammpstrj with its default distance cutoffs,
+  with and without hysteresis. Distances are not ReaxFF bond orders, so the
+  deviation measures how well geometric bonding reproduces the force field's
+  own molecule definition.
+
+Usage: .venv/bin/python validation/compare_species.py [--data tests/data/reaxff] [--out docs/validation_species.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from seinet.bonds import BondRules
+from seinet.peers import counts_by_formula, read_lammps_species
+from seinet.species.analysis import AnalysisSettings, SpeciesAnalysis
+
+
+def _file(d: Path, stem: str) -> Path:
+    return d / stem if (d / stem).exists() else d / (stem + ".gz")
+
+
+def reference(d: Path) -> pd.DataFrame:
+    ref = read_lammps_species(_file(d, "species_next.out"))
+    ref["step"] = ref["step"].where(ref["step"] == 0, ref["step"] - 1)
+    return ref
+
+
+def agreement(ours: pd.DataFrame, ref: pd.DataFrame) -> dict:
+    a = ours.set_index(["step", "formula"])["count"]
+    b = ref.set_index(["step", "formula"])["count"]
+    both = pd.concat({"seinet": a, "lammps": b}, axis=1).fillna(0)
+    both["absdiff"] = (both["seinet"] - both["lammps"]).abs()
+    per_frame = both.groupby(level="step")["absdiff"].sum()
+    molecules = both.groupby(level="step")["lammps"].sum()
+    return {"frames": len(per_frame), "frames_equal": int((per_frame == 0).sum()),
+            "misassigned_molecules_per_frame": round(float((per_frame / 2).mean()), 3),
+            "molecules_per_frame": round(float(molecules.mean()), 1)}
+
+
+def run(d: Path, route: str) -> dict:
+    elements = ("C", "H", "O")
+    if route == "bonds":
+        settings = AnalysisSettings(format="lammps-bonds", elements=elements)
+        src = _file(d, "bonds.reaxff")
+    else:
+        rules = BondRules(hysteresis=route == "coordinates+hysteresis")
+        settings = AnalysisSettings(format="lammps-dump", elements=elements, bond_rules=rules)
+        src = _file(d, "traj.lammpstrj")
+    t0 = time.perf_counter()
+    res = SpeciesAnalysis(src, settings).run().results
+    wall = time.perf_counter() - t0
+    ours = counts_by_formula(res.counts, res.species, steps=res.steps)
+    out = agreement(ours, reference(d))
+    out.update({"route": route, "wall_s": round(wall, 2), "species": len(res.species)})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path("tests/data/reaxff"))
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    rows = []
+    for d in sorted(p for p in args.data.iterdir() if (p / "species_next.out.gz").exists()
+                    or (p / "species_next.out").exists()):
+        for route in ("bonds", "coordinates+hysteresis", "coordinates"):
+            r = run(d, route)
+            r["system"] = d.name
+            rows.append(r)
+    table = pd.DataFrame(rows)[["system", "route", "frames", "frames_equal", "misassigned_molecules_per_frame",
+                                "molecules_per_frame", "species", "wall_s"]]
+    md = table.to_markdown(index=False) if hasattr(table, "to_markdown") else table.to_string(index=False)
+    print(md)
+    if args.out:
+        args.out.write_text(md + "\n")
+
+
+if __name__ == "__main__":
+    main()
