@@ -24,14 +24,10 @@ class BondList:
         Zero-based atom indices with ``pairs[:, 0] < pairs[:, 1]``.
     orders : ndarray of float64, shape (M,)
         Bond orders as written in the file.
-    listed_above : float
-        The file lists only bonds whose order exceeds this (``fix reaxff/bonds``:
-        its coarse cutoff, 0.3); 0 when the file lists every bond.
     """
 
     pairs: np.ndarray
     orders: np.ndarray
-    listed_above: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -27,17 +27,15 @@ def element_codes(symbols: np.ndarray) -> tuple[list[str], np.ndarray]:
 
 
 def bonds_from_orders(bonds: BondList, cutoff: float, covalent: np.ndarray) -> np.ndarray:
-    """Pairs (M, 2) whose bond order exceeds ``cutoff``, both atoms covalent-capable.
+    """Pairs (M, 2) whose bond order is at least ``cutoff``, both atoms covalent-capable.
 
-    A file that lists only bonds above its own cutoff (``fix reaxff/bonds``) already
-    made the decision for ``cutoff <= listed_above``: every listed bond counts. The
-    printed orders are rounded to 3 decimals, so re-applying ``> 0.3`` to a printed
-    ``0.300`` (true 0.3004) would drop a bond that LAMMPS counts.
+    ``fix reaxff/bonds`` prints orders with 3 decimals, so a printed ``0.300`` is a
+    true order in (0.2995, 0.3005): counting it (``>=``) reproduces
+    ``fix reaxff/species`` (``> 0.3`` on the unrounded value) far more often than
+    dropping it. The file also lists some bonds whose printed order is below its
+    "coarse cutoff"; they do not count.
     """
-    if cutoff <= bonds.listed_above:
-        keep = np.ones(len(bonds.orders), dtype=bool)
-    else:
-        keep = bonds.orders > cutoff
+    keep = bonds.orders >= cutoff
     pairs = bonds.pairs[keep]
     pairs = pairs[covalent[pairs[:, 0]] & covalent[pairs[:, 1]]]
     return _canonical(pairs)

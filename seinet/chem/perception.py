@@ -78,8 +78,10 @@ class Perception:
     ----------
     smiles : str
         RDKit canonical SMILES (charges, radicals, implicit H, non-isomeric)
-        of the perceived Lewis structure; for ``valid=False`` a deterministic
-        best-effort string of the bare skeleton.
+        of the perceived Lewis structure; for ``valid=False`` the skeleton key
+        (explicit H atoms, all single bonds), which is unique per graph: names
+        label columns of species_counts and must never collide (a bridging H
+        written with folded hydrogens did).
     charge : int
         Net formal charge.
     atom_charges : tuple of int
@@ -321,33 +323,6 @@ def _smiles_of(
     return Chem.MolToSmiles(again, isomericSmiles=False) if again is not None else smi
 
 
-def _invalid_smiles(symbols: Sequence[str], edges: Sequence[tuple[int, int]]) -> str:
-    """Best-effort deterministic name of an impossible graph, H folded."""
-    try:
-        nbrs: list[list[int]] = [[] for _ in symbols]
-        for i, j in edges:
-            nbrs[i].append(j)
-            nbrs[j].append(i)
-        keep = [not (s == "H" and len(nbrs[i]) == 1 and symbols[nbrs[i][0]] != "H")
-                for i, s in enumerate(symbols)]
-        mol = Chem.RWMol()
-        index = {}
-        for i, sym in enumerate(symbols):
-            if keep[i]:
-                atom = Chem.Atom(sym)
-                atom.SetNoImplicit(True)
-                atom.SetNumExplicitHs(sum(1 for j in nbrs[i] if not keep[j]))
-                index[i] = mol.AddAtom(atom)
-        for i, j in edges:
-            if i in index and j in index:
-                mol.AddBond(index[i], index[j], Chem.BondType.SINGLE)
-        mol.UpdatePropertyCache(strict=False)
-        Chem.FastFindRings(mol)
-        return Chem.MolToSmiles(mol, isomericSmiles=False)
-    except Exception:  # pragma: no cover - RDKit refuses the skeleton
-        return ""
-
-
 def perceive(symbols: Sequence[str], bonds: Sequence[tuple[int, int]]) -> Perception:
     """Perceive bond orders, formal charges and radicals of a fragment graph.
 
@@ -438,7 +413,7 @@ def perceive(symbols: Sequence[str], bonds: Sequence[tuple[int, int]]) -> Percep
         base = _base_valences(syms, degree)
         if base is None:
             return Perception(
-                smiles=_invalid_smiles(symbols, edges_in),
+                smiles=skeleton_key,
                 charge=0,
                 atom_charges=(0,) * n,
                 n_radicals=0,
@@ -467,7 +442,7 @@ def perceive(symbols: Sequence[str], bonds: Sequence[tuple[int, int]]) -> Percep
             smiles = _smiles_of(syms, edges, order, charge, radicals)
             valid = True
         except Exception:  # RDKit rejects the structure (exotic element/valence)
-            smiles = _invalid_smiles(symbols, edges_in)
+            smiles = skeleton_key
             valid = False
     atom_charges = tuple(charge[ranks[i]] for i in range(n)) if valid else (0,) * n
     return Perception(

@@ -12,9 +12,9 @@ Each frame::
 The file has no coordinates: frames carry ``positions=None`` and a
 :class:`~seinet.frame.BondList` of every listed bond with its order. Which bonds
 count is decided by the bonding stage (bond-order cutoff 0.3 by default, like
-``fix reaxff/species``). The file lists only bonds above its "coarse bond order
-cutoff" (header line), which is kept as ``BondList.listed_above``. Atoms are not
-sorted by id in the file; frames are. Elements come from the type map (``--elements``).
+``fix reaxff/species``; printed orders are rounded, see
+:func:`seinet.bonds.bonds_from_orders`). A bond may be listed on one atom's line
+only; both are read. Atoms are not sorted by id in the file; frames are. Elements come from the type map (``--elements``).
 """
 
 from __future__ import annotations
@@ -71,13 +71,6 @@ class ReaxFFBondsTrajectory(TextTrajectory):
     def _parse(self, lines, index):
         step = int(lines[0].split()[2])
         k = next(i for i, line in enumerate(lines) if line.startswith(b"# id type")) + 1
-        listed_above = 0.0
-        for line in lines[:k]:
-            if b"bond order cutoff" in line:
-                try:
-                    listed_above = float(line.split()[-1])
-                except ValueError:
-                    pass
         atoms = lines[k:]
         n = len(atoms)
         ids = np.empty(n, dtype=np.int64)
@@ -92,12 +85,11 @@ class ReaxFFBondsTrajectory(TextTrajectory):
                     raise ValueError
                 ids[row], types[row] = i, t
                 charge[row] = float(f[-1])
-                for m in range(nb):
+                for m in range(nb):  # a bond may be listed on one side only: take both
                     j = int(f[3 + m])
-                    if i < j:
-                        pi.append(i)
-                        pj.append(j)
-                        po.append(float(f[4 + nb + m]))
+                    pi.append(min(i, j))
+                    pj.append(max(i, j))
+                    po.append(float(f[4 + nb + m]))
             except (ValueError, IndexError):
                 raise TrajectoryError(self.path, index, f"malformed atom line {line[:60]!r}") from None
         order = np.argsort(ids, kind="stable")
@@ -113,7 +105,11 @@ class ReaxFFBondsTrajectory(TextTrajectory):
         elif self._symbols is None:
             self._symbols = symbols
         pairs = np.column_stack([np.asarray(pi, dtype=np.int64) - 1, np.asarray(pj, dtype=np.int64) - 1])
-        bonds = BondList(pairs=pairs.reshape(-1, 2), orders=np.asarray(po, dtype=np.float64), listed_above=listed_above)
+        orders = np.asarray(po, dtype=np.float64)
+        if len(pairs):
+            pairs, first = np.unique(pairs.reshape(-1, 2), axis=0, return_index=True)
+            po = orders[first]
+        bonds = BondList(pairs=pairs.reshape(-1, 2), orders=np.asarray(po, dtype=np.float64))
         time_ps = step * self.timestep_fs / 1000.0 if self.timestep_fs is not None else None
         return Frame(index=index, symbols=symbols, positions=None, cell=None, time_ps=time_ps, step=step,
                      arrays={"charge": charge}, bonds=bonds, source=self.path)

@@ -89,6 +89,7 @@ class SpeciesCatalogue:
 
     def __init__(self) -> None:
         self._by_key: dict[str, int] = {}
+        self._labels: dict[str, str] = {}
         self.species: list[SpeciesInfo] = []
         self.first_frame: list[int] = []
         self.first_time_ps: list[float] = []
@@ -97,6 +98,10 @@ class SpeciesCatalogue:
         return len(self.species)
 
     def _add(self, info: SpeciesInfo, frame: int, time_ps: float | None) -> int:
+        if info.label in self._labels:  # labels name columns of species_counts: they must be unique
+            raise AssertionError(f"species label {info.label!r} of {info.key!r} already names "
+                                 f"{self._labels[info.label]!r}")
+        self._labels[info.label] = info.key
         sid = len(self.species)
         self._by_key[info.key] = sid
         self.species.append(info)
