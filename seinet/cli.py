@@ -29,7 +29,7 @@ def _settings(args):
     from .species.analysis import AnalysisSettings
 
     overrides = tuple(parse_bond_override(t) for t in args.bond_cutoff or [])
-    bond_rules = BondRules(overrides=overrides, bond_order_cutoff=args.bond_order_cutoff,
+    bond_rules = BondRules(overrides=overrides, preset=args.bond_preset, bond_order_cutoff=args.bond_order_cutoff,
                            hysteresis=not args.no_hysteresis)
     return AnalysisSettings(format=args.format, elements=tuple(args.elements.split(",")) if args.elements else None,
                             cell=args.cell, timestep_fs=args.timestep_fs, bond_rules=bond_rules,
@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--cell", type=_floats, help="cell a,b,c in Å (or 9 numbers, rows) replacing the file's cell")
     a.add_argument("--bond-cutoff", action="append", metavar="A-B=R[:R_BREAK]",
                    help="override a bond cutoff (Å), repeatable, e.g. C-O=1.9 or C-O=1.7:1.9")
+    a.add_argument("--bond-preset", default="default",
+                   help="named cutoff set: default (electrolyte chemistry at 300-600 K) or reaxff-cho "
+                        "(reproduces ReaxFF bond order >= 0.3 for C/H/O); see docs/bonding.md")
     a.add_argument("--bond-order-cutoff", type=float, default=0.3,
                    help="bond-order threshold for files with bond orders (default 0.3)")
     a.add_argument("--no-hysteresis", action="store_true", help="plain cutoffs: r_break = r_form")

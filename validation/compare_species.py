@@ -53,6 +53,9 @@ def run(d: Path, route: str) -> dict:
     if route == "bonds":
         settings = AnalysisSettings(format="lammps-bonds", elements=elements)
         src = _file(d, "bonds.reaxff")
+    elif route == "coordinates reaxff-cho":
+        settings = AnalysisSettings(format="lammps-dump", elements=elements, bond_rules=BondRules(preset="reaxff-cho"))
+        src = _file(d, "traj.lammpstrj")
     else:
         rules = BondRules(hysteresis=route == "coordinates+hysteresis")
         settings = AnalysisSettings(format="lammps-dump", elements=elements, bond_rules=rules)
@@ -74,7 +77,7 @@ def main() -> None:
     rows = []
     for d in sorted(p for p in args.data.iterdir() if (p / "species_next.out.gz").exists()
                     or (p / "species_next.out").exists()):
-        for route in ("bonds", "coordinates+hysteresis", "coordinates"):
+        for route in ("bonds", "coordinates reaxff-cho", "coordinates+hysteresis", "coordinates"):
             r = run(d, route)
             r["system"] = d.name
             rows.append(r)

@@ -29,7 +29,7 @@ from ..elements import ALKALI, COVALENT_RADIUS
 from ..errors import ConfigError
 
 __all__ = ["BondRules", "ContactRules", "DEFAULT_BONDS", "DEFAULT_CONTACTS", "DEFAULT_METAL_CUTOFF",
-           "parse_bond_override"]
+           "PRESETS", "parse_bond_override"]
 
 #: (A, B) -> (r_form, r_break) in Å; key order irrelevant.  Equilibrium length; shortest non-bonded contact.
 DEFAULT_BONDS: dict[tuple[str, str], tuple[float, float]] = {
@@ -48,6 +48,22 @@ DEFAULT_BONDS: dict[tuple[str, str], tuple[float, float]] = {
     ("F", "P"): (1.95, 2.15),   # 1.60 in PF6-, 1.53 in PF5
     ("O", "P"): (1.95, 2.15),   # 1.45 P=O, 1.60 P-O
     ("P", "P"): (2.45, 2.65),   # 2.21
+}
+
+#: Named cutoff sets replacing DEFAULT_BONDS for the pairs they list.
+#: ``reaxff-cho``: distances that reproduce ReaxFF's own bond definition (bond order
+#: >= 0.3, ffield.reax.cho) with the fewest misclassified pairs, fitted on the 3500 K
+#: EC reference run only (validation/calibrate_cutoffs.py); r_break = r_form because
+#: bond orders have no memory. H-H rests on one bonded example in that run.
+PRESETS: dict[str, dict[tuple[str, str], tuple[float, float]]] = {
+    "default": {},
+    "reaxff-cho": {
+        ("C", "C"): (2.07, 2.07),
+        ("C", "H"): (1.52, 1.52),
+        ("C", "O"): (1.90, 1.90),
+        ("H", "H"): (0.96, 0.96),
+        ("H", "O"): (1.52, 1.52),
+    },
 }
 
 #: (alkali, X) -> first-shell contact cutoff in Å (first minimum of the M-X RDF).
@@ -106,6 +122,9 @@ class BondRules:
     ----------
     overrides : tuple of (A, B, r_form, r_break or None)
         User cutoffs replacing the defaults for these pairs.
+    preset : str
+        A name in :data:`PRESETS` whose pairs replace :data:`DEFAULT_BONDS`
+        (overrides still win).
     bond_order_cutoff : float
         For files that list bond orders: a bond counts when its order exceeds this
         (0.3, as LAMMPS ``fix reaxff/species``).
@@ -114,6 +133,7 @@ class BondRules:
     """
 
     overrides: tuple[tuple[str, str, float, float | None], ...] = ()
+    preset: str = "default"
     bond_order_cutoff: float = 0.3
     hysteresis: bool = True
 
@@ -122,7 +142,9 @@ class BondRules:
         if a in ALKALI or b in ALKALI:
             return None
         key = _pair(a, b)
-        default = DEFAULT_BONDS.get(key)
+        if self.preset not in PRESETS:
+            raise ConfigError(f"unknown bond preset {self.preset!r}; known: {', '.join(PRESETS)}")
+        default = PRESETS[self.preset].get(key, DEFAULT_BONDS.get(key))
         if default is None:
             if a not in COVALENT_RADIUS or b not in COVALENT_RADIUS:
                 default = None
@@ -153,8 +175,8 @@ class BondRules:
         return form, brk
 
     def as_dict(self) -> dict:
-        return {"overrides": [list(o) for o in self.overrides], "bond_order_cutoff": self.bond_order_cutoff,
-                "hysteresis": self.hysteresis}
+        return {"preset": self.preset, "overrides": [list(o) for o in self.overrides],
+                "bond_order_cutoff": self.bond_order_cutoff, "hysteresis": self.hysteresis}
 
 
 @dataclass(frozen=True)
