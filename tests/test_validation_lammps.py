@@ -44,7 +44,9 @@ def test_bond_file_route_equals_fix_reaxff_species_every_frame(system):
     ours = counts_by_formula(res.counts, res.species, steps=res.steps)
     ref_steps = sorted(ref["step"].unique())
     assert len(res.steps) > 50
-    assert list(res.steps) == ref_steps, "same frames"
+    # the run ends at the last frame, so it alone has no step N+1 record
+    assert list(res.steps[:-1]) == ref_steps, "same frames"
+    ours = ours[ours["step"].isin(ref_steps)]
     mine = ours.set_index(["step", "formula"])["count"].sort_index()
     theirs = ref.set_index(["step", "formula"])["count"].sort_index()
     diff = pd.concat({"seinet": mine, "lammps": theirs}, axis=1).fillna(0)

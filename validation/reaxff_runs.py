@@ -216,7 +216,7 @@ fix nvt all nvt temp {temperature} {temperature} {100.0 * dt}
 dump traj all custom {nevery} {work / 'traj.lammpstrj'} id type element x y z
 dump_modify traj sort id element C H O format float %.4f
 fix bonds all reaxff/bonds {nevery} {work / 'bonds.reaxff'}
-fix species all reaxff/species 1 1 {nevery} {work / 'species.out'} element C H O
+fix species all reaxff/species 1 1 1 {work / 'species_all.out'} element C H O
 """
     for line in cmds.strip().splitlines():
         lmp.command(line)
@@ -228,7 +228,8 @@ fix species all reaxff/species 1 1 {nevery} {work / 'species.out'} element C H O
     version = lmp.version()
     lmp.close()
 
-    for fname in ("traj.lammpstrj", "bonds.reaxff", "species.out", "log.lammps", "data.initial"):
+    _split_species(work / "species_all.out", nevery)
+    for fname in ("traj.lammpstrj", "bonds.reaxff", "species.out", "species_next.out", "log.lammps", "data.initial"):
         src = work / fname
         with open(src, "rb") as fi, gzip.GzipFile(str(src) + ".gz", "wb", 9, mtime=0) as fo:
             shutil.copyfileobj(fi, fo)
@@ -268,6 +269,28 @@ fix species all reaxff/species 1 1 {nevery} {work / 'species.out'} element C H O
     }
     (work / "run.json").write_text(json.dumps(meta, indent=2) + "\n")
     return meta
+
+
+def _split_species(path: pathlib.Path, nevery: int) -> None:
+    """species.out (steps k*nevery) and species_next.out (step 0 and steps k*nevery + 1).
+
+    ``fix reaxff/species`` runs at post_integrate, before the force call, so its
+    record at step N+1 holds the molecules of the bond orders of step N, which is
+    what ``fix reaxff/bonds`` writes at step N: species_next.out is the like-for-like
+    reference for the bond file. One fix writes every step (two reaxff/species
+    fixes cannot coexist); both files are cut from its output.
+    """
+    lines = path.read_text().splitlines(keepends=True)
+    at, nxt = [], []
+    for head, values in zip(lines[0::2], lines[1::2]):
+        step = int(values.split()[0])
+        if step % nevery == 0:
+            at += [head, values]
+        if step == 0 or step % nevery == 1:
+            nxt += [head, values]
+    (path.parent / "species.out").write_text("".join(at))
+    (path.parent / "species_next.out").write_text("".join(nxt))
+    path.unlink()
 
 
 def main(argv=None) -> int:
