@@ -32,11 +32,12 @@ def _file(d: Path, stem: str) -> Path:
 
 def reference(d: Path) -> pd.DataFrame:
     ref = read_lammps_species(_file(d, "species_next.out"))
-    ref["step"] = ref["step"].where(ref["step"] == 0, ref["step"] - 1)
+    ref = ref[ref["step"] % 100 == 1].assign(step=lambda t: t["step"] - 1)
     return ref
 
 
 def agreement(ours: pd.DataFrame, ref: pd.DataFrame) -> dict:
+    ours = ours[ours["step"].isin(ref["step"].unique())]  # the last frame has no step N+1 record
     a = ours.set_index(["step", "formula"])["count"]
     b = ref.set_index(["step", "formula"])["count"]
     both = pd.concat({"seinet": a, "lammps": b}, axis=1).fillna(0)
@@ -69,6 +70,25 @@ def run(d: Path, route: str) -> dict:
     return out
 
 
+def rng_route(d: Path, run: str) -> dict | None:
+    """ReacNetGenerator 1.6.15's per-frame formulas (validation/rng_outputs) against the same reference."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from compare_rng import read_rng_species
+
+    rd = Path(__file__).parent / "rng_outputs" / d.name / run
+    files = sorted(rd.glob("*.species*")) if rd.exists() else []
+    if not files:
+        return None
+    rows = [(step, f, n) for step, (form, _) in read_rng_species(files[0]).items() for f, n in form.items()]
+    ours = pd.DataFrame(rows, columns=["step", "formula", "count"])
+    out = agreement(ours, reference(d))
+    n_smiles = len(set().union(*(m for _, m in read_rng_species(files[0]).values())))
+    out.update({"route": f"ReacNetGenerator {run}", "wall_s": float("nan"), "species": n_smiles})
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=Path("tests/data/reaxff"))
@@ -81,9 +101,16 @@ def main() -> None:
             r = run(d, route)
             r["system"] = d.name
             rows.append(r)
+        for rng_run in ("bond_nohmm", "dump_nohmm", "dump_hmm"):
+            r = rng_route(d, rng_run)
+            if r is not None:
+                r["system"] = d.name
+                rows.append(r)
     table = pd.DataFrame(rows)[["system", "route", "frames", "frames_equal", "misassigned_molecules_per_frame",
                                 "molecules_per_frame", "species", "wall_s"]]
-    md = table.to_markdown(index=False) if hasattr(table, "to_markdown") else table.to_string(index=False)
+    cols = list(table.columns)
+    md = "\n".join(["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+                   + ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)])
     print(md)
     if args.out:
         args.out.write_text(md + "\n")
