@@ -20,16 +20,28 @@ def tiled_frames(n_frames: int, reps=(8, 7, 3), source=DEMO, stride: int = 1):
     """Frames of the demo trajectory replicated ``reps`` times (periodic supercell).
 
     The supercell of a periodic frame is an exact periodic configuration, so bonding
-    and species in it are those of real MD, ``prod(reps)`` times over.
+    and species in it are those of real MD, ``prod(reps)`` times over. Positions are
+    unwrapped continuously first: tiling wrapped positions would, whenever an atom
+    crosses the small cell's boundary, bond it to the partner of a neighbouring
+    replica and so change the atom set of an unchanged molecule, an artefact that no
+    real trajectory has.
     """
     from seinet.io import iter_frames
 
     shifts = np.array([(i, j, k) for i in range(reps[0]) for j in range(reps[1]) for k in range(reps[2])], float)
+    unwrapped = None
     for n, f in enumerate(iter_frames(source, step=stride)):
         if n >= n_frames:
             return
+        if unwrapped is None:
+            unwrapped = f.positions.copy()
+        else:
+            inv = np.linalg.inv(f.cell)
+            step = (f.positions - previous) @ inv
+            unwrapped = unwrapped + (step - np.round(step)) @ f.cell
+        previous = f.positions
         images = shifts @ f.cell
-        pos = (f.positions[None, :, :] + images[:, None, :]).reshape(-1, 3)
+        pos = (unwrapped[None, :, :] + images[:, None, :]).reshape(-1, 3)
         sym = np.tile(f.symbols, len(shifts))
         cell = f.cell * np.asarray(reps, float)[:, None]
         yield sym, pos, cell, f.time_ps

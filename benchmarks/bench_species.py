@@ -5,11 +5,12 @@ Frames are the NEP89 demo trajectory (data/demo/na_ec.extxyz.gz, 592 atoms) tile
 
 Measured (each a separate process, as a user runs it):
 
-1. ``seinet analyze`` on extended XYZ (GPUMD dump_xyz layout, species + pos),
-   parse included, with N1 and N2 frames: the marginal rate (N2 - N1) * atoms /
-   (t2 - t1) excludes interpreter start-up and numba loading; the end-to-end rate
-   is reported too.
-2. Peak RSS with N1 and N2 frames: memory must not grow with frames.
+1. Species detection alone (benchmarks/_detect.py in a child process: parse, bonds,
+   species, membership.parquet) on N1, N2 and 2*N2 frames of extended XYZ (GPUMD
+   dump_xyz layout): the marginal rate (N2 - N1) * atoms / (t2 - t1) excludes
+   start-up and the first frame's one-off canonicalisation of every molecule; peak
+   RSS at N2 and 2*N2 frames shows whether memory grows with frames.
+2. ``seinet analyze`` end to end (events, network, figures included) on N1 and N2.
 3. seinet and ReacNetGenerator on the same LAMMPS dump (K frames), end to end.
 
 Usage::
@@ -29,7 +30,7 @@ import shutil
 import time
 from pathlib import Path
 
-from _common import ROOT, WORK, run_timed, tiled_frames, write_extxyz, write_lammps_dump
+from _common import ROOT, WORK, python, run_timed, tiled_frames, write_extxyz, write_lammps_dump
 
 SEINET = str(ROOT / ".venv" / "bin" / "seinet")
 
@@ -60,15 +61,31 @@ def main() -> None:
     with open(files[n1]) as fh:
         atoms = int(fh.readline())
     results["atoms"] = atoms
-    # warm the numba cache once so both timed runs see the same state
+    n3 = 2 * n2
+    files[n3] = WORK / f"bench_{n3}.extxyz"
+    if not files[n3].exists():
+        write_extxyz(files[n3], tiled_frames(n3))
+    # warm the numba cache once so every timed run sees the same state
     seinet_run(files[n1], WORK / "warm")
+    # 1. species detection alone, in a child process: parse + bonds + species + membership.parquet
+    detect = {}
+    for n in (n1, n2, n3):
+        _, _, text = run_timed([python(), str(ROOT / "benchmarks" / "_detect.py"), str(files[n]),
+                                str(WORK / f"m{n}.parquet")])
+        detect[n] = json.loads(text.strip().splitlines()[-1])
+    results["species_detection"] = {
+        "frames": [n1, n2, n3], "loop_s": [round(detect[n]["loop_s"], 2) for n in (n1, n2, n3)],
+        "marginal_atom_frames_per_s": round((n2 - n1) * atoms / (detect[n2]["loop_s"] - detect[n1]["loop_s"])),
+        "peak_rss_MiB": [round(detect[n]["peak_rss_MiB"]) for n in (n1, n2, n3)],
+        "rss_ratio_2x_frames": round(detect[n3]["peak_rss_MiB"] / detect[n2]["peak_rss_MiB"], 3),
+    }
+    # 2. seinet analyze end to end (events, network, figures, manifest with sha256 included)
     t1, rss1 = seinet_run(files[n1], WORK / "run1")
     t2, rss2 = seinet_run(files[n2], WORK / "run2")
-    results["seinet_extxyz"] = {
+    results["seinet_analyze"] = {
         "frames": [n1, n2], "wall_s": [round(t1, 2), round(t2, 2)], "peak_rss_MiB": [round(rss1), round(rss2)],
         "marginal_atom_frames_per_s": round((n2 - n1) * atoms / (t2 - t1)),
         "end_to_end_atom_frames_per_s": round(n2 * atoms / t2),
-        "rss_growth_ratio": round(rss2 / rss1, 3),
     }
 
     k = args.rng_frames
@@ -99,11 +116,15 @@ def main() -> None:
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / "bench_species.json").write_text(json.dumps(results, indent=2) + "\n")
-    s = results["seinet_extxyz"]
-    print(f"| atoms | {atoms} |\n|---|---|")
-    print(f"| marginal rate (atom-frames/s) | {s['marginal_atom_frames_per_s']:,} |")
-    print(f"| end-to-end rate, {n2} frames | {s['end_to_end_atom_frames_per_s']:,} |")
-    print(f"| peak RSS {n1} / {n2} frames (MiB) | {s['peak_rss_MiB'][0]} / {s['peak_rss_MiB'][1]} |")
+    d = results["species_detection"]
+    s = results["seinet_analyze"]
+    print(f"| atoms per frame | {atoms:,} |\n|---|---|")
+    print(f"| species detection, marginal rate (atom-frames/s), frames {n1}->{n2} | "
+          f"{d['marginal_atom_frames_per_s']:,} |")
+    print(f"| species detection peak RSS, {n1} / {n2} / {n3} frames (MiB) | "
+          f"{' / '.join(str(x) for x in d['peak_rss_MiB'])} |")
+    print(f"| seinet analyze (all outputs), marginal rate | {s['marginal_atom_frames_per_s']:,} |")
+    print(f"| seinet analyze end to end, {n2} frames (s) | {s['wall_s'][1]} |")
     print(f"| same dump, {k} frames: seinet / RNG (s) | {entry['seinet_wall_s']} / {entry.get('rng_wall_s', 'n/a')} |")
     print(f"| speed-up over ReacNetGenerator | {entry.get('speedup', entry.get('note', 'n/a'))} |")
 

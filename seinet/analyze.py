@@ -18,6 +18,7 @@ import numpy as np
 from . import __version__
 from .io import detect_format
 from .plot import plot_species_evolution
+from .reactions import EventExtractor, EventSettings, reactions_table
 from .run import MembershipWriter, RunDirectory, sha256_of
 from .species.analysis import AnalysisSettings, SpeciesAnalysis, SpeciesResults
 
@@ -46,8 +47,32 @@ def write_tables(results: SpeciesResults, out: Path) -> None:
     plot_species_evolution(results.counts, results.species, out / "figures" / "species_evolution.png")
 
 
+def write_reactions(results: SpeciesResults, events, out: Path) -> dict:
+    """events.csv, reactions.csv (with mass-action rate constants), network.graphml/.json, figures/network.*."""
+    from .network import build_network, export, rate_constants, species_projection
+
+    events.to_csv(out / "events.csv", index=False)
+    reactions = reactions_table(events[events["kind"] == "reaction"])
+    cells = results.cells
+    counts = results.fragment_counts  # reactions are covalent: anions inside aggregates count
+    if len(reactions) and not cells.empty and len(counts) > 1 and counts["time_ps"].notna().all():
+        reactions = rate_constants(reactions, counts, float(cells["volume_A3"].mean()))
+    reactions.to_csv(out / "reactions.csv", index=False)
+    graph = build_network(results.species, reactions)
+    export(graph, out / "network.graphml", "graphml")
+    export(graph, out / "network.json", "json")
+    if len(reactions):
+        from .network import plot_network
+
+        projection = species_projection(graph)
+        for ext in ("svg", "png"):
+            plot_network(projection, out / "figures" / f"network.{ext}")
+    return {"n_reactions": len(reactions)}
+
+
 def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = AnalysisSettings(), *,
-            overwrite: bool = False, progress: bool = False, membership: bool = True) -> SpeciesResults:
+            overwrite: bool = False, progress: bool = False, membership: bool = True,
+            events: EventSettings = EventSettings()) -> SpeciesResults:
     """Detect species and write the run directory ``out`` atomically.
 
     Parameters
@@ -60,6 +85,9 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
     progress : bool
     membership : bool
         Write membership.parquet (per-atom, per-frame), needed by later stages.
+    events : EventSettings
+        Reaction-event noise control (lifetime window); events.csv, reactions.csv and
+        the network files are written from them.
 
     Returns
     -------
@@ -69,16 +97,27 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
     if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "trajectory"):
         sources = [sources]
     with RunDirectory(out, overwrite=overwrite) as tmp:
-        sink = MembershipWriter(tmp / "membership.parquet") if membership else None
+        writer = MembershipWriter(tmp / "membership.parquet") if membership else None
+        extractor = EventExtractor(events)
+
+        def sink(part) -> None:
+            extractor.update_partition(part)
+            if writer is not None:
+                writer(part)
+
         try:
             results = SpeciesAnalysis(sources, settings, sink=sink, progress=progress).run().results
         except BaseException:
-            if sink is not None:
-                sink.abort()
+            if writer is not None:
+                writer.abort()
             raise
-        if sink is not None:
-            sink.finalize(results.id_map)
+        if writer is not None:
+            writer.finalize(results.id_map)
         write_tables(results, tmp)
+        labels = results.species["smiles"].where(results.species["kind"] != "aggregate", results.species["name"])
+        labels = labels.tolist()
+        event_table = extractor.finish(lambda sid: labels[results.id_map[sid]])
+        reaction_info = write_reactions(results, event_table, tmp)
         cells = results.cells
         manifest = {
             "seinet_version": __version__,
@@ -97,6 +136,8 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
                 "variable": bool(cells["volume_A3"].nunique() > 1)},
             "n_species": len(results.species),
             "settings": settings.as_dict(),
+            "events": {"settings": events.as_dict(), **{k: int(v) for k, v in extractor.stats.items()},
+                       **reaction_info},
             "files": sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()) + ["manifest.json"],
             "environment": {"python": platform.python_version(), "numpy": np.__version__},
             "wall_time_s": round(time.perf_counter() - t0, 3),

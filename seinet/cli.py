@@ -40,8 +40,10 @@ def _cmd_analyze(args) -> int:
     from .analyze import analyze
 
     settings = _settings(args)
+    from .reactions import EventSettings
+
     results = analyze(args.traj, args.out, settings, overwrite=args.overwrite, progress=not args.quiet,
-                      membership=not args.no_membership)
+                      membership=not args.no_membership, events=EventSettings(tau=args.event_window))
     if not args.quiet:
         print(f"{results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species -> {args.out}")
     return 0
@@ -79,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--stop", type=int, default=None)
     a.add_argument("--stride", type=int, default=1)
     a.add_argument("--timestep-fs", type=float, help="MD timestep for files that give steps only (LAMMPS)")
+    a.add_argument("--event-window", type=int, default=3, metavar="TAU",
+                   help="a product must persist TAU frames to count; shorter species are intermediates "
+                        "(default 3)")
     a.add_argument("--no-membership", action="store_true", help="skip membership.parquet")
     a.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     a.add_argument("--quiet", action="store_true")

@@ -95,3 +95,41 @@ def test_bad_input_one_line_nonzero_exit_no_output(tmp_path, body, message):
 def test_version():
     proc = subprocess.run([sys.executable, "-m", "seinet", "--version"], capture_output=True, text=True)
     assert proc.stdout.strip().startswith("seinet ")
+
+
+def test_run_directory_has_reaction_outputs_and_a_one_frame_ring_opening_is_no_event(traj, tmp_path):
+    out = tmp_path / "RUN"
+    assert main(["analyze", str(traj), "--out", str(out), "--quiet"]) == 0
+    for name in ("events.csv", "reactions.csv", "network.graphml", "network.json"):
+        assert (out / name).is_file(), name
+    events = pd.read_csv(out / "events.csv")
+    # the EC ring opens in frame 3 only: shorter than the 3-frame window, it is flicker, not chemistry
+    assert (events["kind"] == "reaction").sum() == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["events"]["settings"]["tau"] == 3
+    assert manifest["events"]["n_intermediates"] >= 1  # the opened ring is an intermediate, not a product
+
+
+def test_lasting_dissociation_is_one_event_at_its_frame(tmp_path):
+    from builders import Box, write_extxyz
+
+    box = Box([20.0, 20.0, 20.0])
+    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (10, 10, 10))
+    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (4, 4, 4))
+    frames = []
+    for k in range(10):
+        f = box.frame(k, time_ps=0.01 * k)
+        if k >= 4:  # the first H2 dissociates at frame 4 and stays apart
+            pos = f.positions.copy()
+            pos[1, 0] += 2.0
+            f = replace(f, positions=pos)
+        frames.append(f)
+    path = tmp_path / "h2.extxyz"
+    write_extxyz(path, frames)
+    assert main(["analyze", str(path), "--out", str(tmp_path / "RUN"), "--quiet"]) == 0
+    events = pd.read_csv(tmp_path / "RUN" / "events.csv")
+    reactions = events[events["kind"] == "reaction"]
+    assert len(reactions) == 1
+    row = reactions.iloc[0]
+    assert row["frame"] == 4 and row["reactants"] == "[HH]" and row["products"] == "[H];[H]"
+    assert row["atoms"] == "0 1"

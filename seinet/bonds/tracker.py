@@ -79,20 +79,33 @@ class BondTracker:
         """Forget the previous frame (the next frame is treated as a first frame)."""
         self._prev = None
 
-    def update(self, frame: Frame) -> np.ndarray:
-        """Bonded pairs of ``frame`` as an (M, 2) int64 array, rows sorted, ``i < j``."""
+    def candidates(self, frame: Frame) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """All pairs closer than ``r_break`` (stateless: safe to compute ahead, in another thread).
+
+        Returns None for frames without positions (bond-order files).
+        """
         if frame.positions is None:
-            if frame.bonds is None:
-                raise ValueError("frame has neither positions nor bonds")
-            pairs = bonds_from_orders(frame.bonds, self.rules.bond_order_cutoff, self.covalent)
-            self._prev = pairs[:, 0] * self.n_atoms + pairs[:, 1]
-            return pairs
+            return None
         c = self.centers
         i, j, d = neighbor_pairs(frame.positions[c], frame.cell, self.codes[c], self._short)
         i, j = c[i], c[j]
         if len(self._long_centers):
             li, lj, ld = neighbor_pairs(frame.positions, frame.cell, self.codes, self._long, self._long_centers)
             i, j, d = np.concatenate([i, li]), np.concatenate([j, lj]), np.concatenate([d, ld])
+        return i, j, d
+
+    def update(self, frame: Frame, candidates=None) -> np.ndarray:
+        """Bonded pairs of ``frame`` as an (M, 2) int64 array, rows sorted, ``i < j``.
+
+        ``candidates`` is :meth:`candidates` of this frame when computed ahead.
+        """
+        if frame.positions is None:
+            if frame.bonds is None:
+                raise ValueError("frame has neither positions nor bonds")
+            pairs = bonds_from_orders(frame.bonds, self.rules.bond_order_cutoff, self.covalent)
+            self._prev = pairs[:, 0] * self.n_atoms + pairs[:, 1]
+            return pairs
+        i, j, d = candidates if candidates is not None else self.candidates(frame)
         lo = np.minimum(i, j)
         hi = np.maximum(i, j)
         ti, tj = self.codes[lo], self.codes[hi]

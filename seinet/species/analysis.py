@@ -160,17 +160,30 @@ class SpeciesAnalysis:
             bar = tqdm(unit=" frames", file=sys.stderr, dynamic_ncols=True, leave=False, disable=None)
         symbols = None
         first_path = None
-        for number, frame in prefetch(self._frames()):
-            if partitioner is None:
-                symbols = frame.symbols
-                first_path = frame.source
-                partitioner = Partitioner(symbols, self.settings.bond_rules, self.settings.contact_rules, catalogue)
-            elif frame.n_atoms != len(symbols) or (frame.symbols is not symbols
-                                                   and not np.array_equal(frame.symbols, symbols)):
-                raise TrajectoryError(frame.source, frame.index,
-                                      f"atoms differ from {first_path} ({len(symbols)} atoms); "
-                                      f"segments of one run must have the same atoms in the same order")
-            part = partitioner.partition(_renumber(frame, number))
+        holder: list[Partitioner] = []
+
+        def prepared():
+            """Second read-ahead stage: the stateless neighbour searches of parsed frames."""
+            nonlocal symbols, first_path
+            for number, frame in prefetch(self._frames()):
+                if not holder:
+                    symbols, first_path = frame.symbols, frame.source
+                    holder.append(Partitioner(symbols, self.settings.bond_rules, self.settings.contact_rules,
+                                              catalogue))
+                elif frame.n_atoms != len(symbols) or (frame.symbols is not symbols
+                                                       and not np.array_equal(frame.symbols, symbols)):
+                    raise TrajectoryError(frame.source, frame.index,
+                                          f"atoms differ from {first_path} ({len(symbols)} atoms); "
+                                          f"segments of one run must have the same atoms in the same order")
+                yield number, holder[0].prepare(_renumber(frame, number))
+
+        # three stages on their own threads: parse -> neighbour search -> stateful partition.
+        # Parsing (pandas C tokenizer) and the numba kernels release the GIL, so the stages
+        # overlap and the two cores share the work without a hand-tuned split.
+        for number, ready in prefetch(prepared()):
+            partitioner = holder[0]
+            frame = ready.frame
+            part = partitioner.partition(ready)
             frames.append(number)
             steps.append(-1 if frame.step is None else frame.step)
             times.append(np.nan if frame.time_ps is None else frame.time_ps)

@@ -30,7 +30,7 @@ from .catalogue import SpeciesCatalogue
 from .fragments import find_fragments
 from .ionic import ION, METAL, IonicLayer, ionic_layer
 
-__all__ = ["FramePartition", "Partitioner", "STATE_COVALENT", "STATE_METAL", "STATE_ION"]
+__all__ = ["FramePartition", "Partitioner", "PreparedFrame", "STATE_COVALENT", "STATE_METAL", "STATE_ION"]
 
 STATE_COVALENT = 0
 STATE_METAL = METAL
@@ -76,6 +76,15 @@ class FramePartition:
     ionic: IonicLayer | None
 
 
+@dataclass(frozen=True)
+class PreparedFrame:
+    """A frame with its stateless neighbour searches done (see :meth:`Partitioner.prepare`)."""
+
+    frame: Frame
+    bond_candidates: tuple | None
+    contacts: tuple | None
+
+
 class Partitioner:
     """Turn frames into :class:`FramePartition` records.
 
@@ -118,12 +127,23 @@ class Partitioner:
         return cut
 
     # ------------------------------------------------------------------
-    def partition(self, frame: Frame) -> FramePartition:
+    def prepare(self, frame: Frame) -> PreparedFrame:
+        """The stateless, expensive part of a frame: bond candidates and alkali contacts.
+
+        Safe to call from another thread, ahead of :meth:`partition` (the read-ahead
+        thread of :class:`~seinet.species.analysis.SpeciesAnalysis` does): it reads only
+        this object's fixed configuration.
+        """
+        return PreparedFrame(frame, self.tracker.candidates(frame), self._contacts(frame))
+
+    def partition(self, frame: Frame | PreparedFrame) -> FramePartition:
         """Partition one frame (frames must come in trajectory order for hysteresis)."""
+        prepared = frame if isinstance(frame, PreparedFrame) else self.prepare(frame)
+        frame = prepared.frame
         n = self.n_atoms
         t = frame.time_ps
         catalogue = self.catalogue
-        pairs = self.tracker.update(frame)
+        pairs = self.tracker.update(frame, prepared.bond_candidates)
         frags = find_fragments(n, pairs, self.covalent)
         frag_species, sites = self._identify(frags, frame)
         anion_site = np.zeros(n, dtype=bool)
@@ -142,7 +162,7 @@ class Partitioner:
 
         ionic = None
         if len(self.alkali):
-            ionic = self._ionic(frame, frags, anion_site)
+            ionic = self._ionic(frame, frags, anion_site, prepared.contacts)
             frag_agg = ionic.fragment_aggregate
             alk_agg = ionic.alkali_aggregate
             state[self.alkali] = ionic.state
@@ -197,9 +217,16 @@ class Partitioner:
         sites = np.concatenate(site_lists) if site_lists else np.empty(0, np.int64)
         return frag_species, sites
 
-    def _ionic(self, frame: Frame, frags, anion_site: np.ndarray) -> IonicLayer:
+    def _contacts(self, frame: Frame) -> tuple[np.ndarray, np.ndarray] | None:
+        """Alkali contact pairs (alkali atom, partner) from positions; None without alkali or positions."""
+        if not len(self.alkali) or frame.positions is None:
+            return None
+        i, j, _ = neighbor_pairs(frame.positions, frame.cell, self.tracker.codes, self._contact_cut, self.alkali)
+        return i, j
+
+    def _ionic(self, frame: Frame, frags, anion_site: np.ndarray, contacts=None) -> IonicLayer:
         if frame.positions is not None:
-            i, j, _ = neighbor_pairs(frame.positions, frame.cell, self.tracker.codes, self._contact_cut, self.alkali)
+            i, j = contacts if contacts is not None else self._contacts(frame)
         else:  # bond-order files: alkali contacts are the listed bonds above the cutoff
             b = frame.bonds
             keep = b.orders > self.bond_rules.bond_order_cutoff
