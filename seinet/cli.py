@@ -49,6 +49,32 @@ def _cmd_analyze(args) -> int:
     return 0
 
 
+def _cmd_network(args) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from .errors import SeinetError
+    from .network import FORMATS, build_network, export, prune, species_projection
+
+    run = Path(args.run)
+    for name in ("species.csv", "reactions.csv"):
+        if not (run / name).is_file():
+            raise SeinetError(f"{run / name} not found; is {run} a run directory of seinet analyze?")
+    graph = build_network(pd.read_csv(run / "species.csv"), pd.read_csv(run / "reactions.csv"))
+    graph = prune(graph, min_count=args.min_count, top_n=args.top)
+    if args.projection:
+        graph = species_projection(graph)
+    if args.format not in FORMATS:
+        raise SeinetError(f"unknown network format {args.format!r}; known: {', '.join(sorted(FORMATS))}")
+    suffix = {"graphml": "graphml", "json": "json", "cytoscape": "cyjs", "csv": "csv", "dot": "dot"}
+    out = Path(args.out) if args.out else run / f"network_min{args.min_count or 0}.{suffix.get(args.format, args.format)}"
+    export(graph, out, args.format)
+    if not args.quiet:
+        print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges -> {out}")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -88,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     a.add_argument("--quiet", action="store_true")
     a.set_defaults(func=_cmd_analyze)
+
+    n = sub.add_parser("network", help="re-export the reaction network of a run directory (no trajectory needed)")
+    n.add_argument("run", help="run directory written by seinet analyze")
+    n.add_argument("--format", default="graphml", help="graphml, json, cytoscape, csv or dot")
+    n.add_argument("--min-count", type=int, default=None, help="keep reactions seen at least N times")
+    n.add_argument("--top", type=int, default=None, help="keep the N most frequent reactions")
+    n.add_argument("--projection", action="store_true", help="species -> species graph instead of bipartite")
+    n.add_argument("--out", help="output file (default: RUN/network_minN.EXT)")
+    n.add_argument("--quiet", action="store_true")
+    n.set_defaults(func=_cmd_network)
 
     d = sub.add_parser("demo", help="analyse the shipped demo trajectories (Na | NaPF6 in EC and in DME)")
     d.add_argument("--out", default="demo_runs", help="directory for the demo run directories")

@@ -133,3 +133,29 @@ def test_lasting_dissociation_is_one_event_at_its_frame(tmp_path):
     row = reactions.iloc[0]
     assert row["frame"] == 4 and row["reactants"] == "[HH]" and row["products"] == "[H];[H]"
     assert row["atoms"] == "0 1"
+
+
+def test_network_command_reexports_without_the_trajectory(tmp_path):
+    from builders import Box, write_extxyz
+
+    box = Box([20.0, 20.0, 20.0])
+    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (10, 10, 10))
+    frames = []
+    for k in range(10):
+        f = box.frame(k, time_ps=0.01 * k)
+        if k >= 4:
+            pos = f.positions.copy()
+            pos[1, 0] += 2.0
+            f = replace(f, positions=pos)
+        frames.append(f)
+    path = tmp_path / "h2.extxyz"
+    write_extxyz(path, frames)
+    run = tmp_path / "RUN"
+    assert main(["analyze", str(path), "--out", str(run), "--quiet"]) == 0
+    path.unlink()  # the trajectory is gone: the network comes from the tables
+    for fmt, ext in (("dot", "dot"), ("cytoscape", "cyjs"), ("csv", "csv")):
+        out = tmp_path / f"net.{ext}"
+        assert main(["network", str(run), "--format", fmt, "--min-count", "1", "--out", str(out), "--quiet"]) == 0
+        assert out.stat().st_size > 0
+    assert "[HH]" in (tmp_path / "net.dot").read_text()
+    assert main(["network", str(tmp_path), "--quiet"]) == 2  # not a run directory: one clear error

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -84,6 +85,18 @@ def aggregate_name(alkali: Counter, anion_symbols: list[str]) -> str:
     return head + hill_formula(anion_symbols)
 
 
+@lru_cache(maxsize=200_000)
+def _local_skeleton_key(symbols: tuple[str, ...], bonds: tuple[tuple[int, int], ...]) -> tuple[str, tuple[int, ...]]:
+    """:func:`skeleton_key` memoised on the fragment's local graph.
+
+    Exact: the result depends only on (elements, bonds) in local atom order. Molecules
+    built from one template (packmol, LAMMPS and GPUMD boxes) share their local graph,
+    so a molecule that re-forms from other atoms costs a dictionary look-up, not RDKit.
+    Bounded (LRU, 200,000 graphs).
+    """
+    return skeleton_key(symbols, bonds)
+
+
 class SpeciesCatalogue:
     """Registry of species seen in a run, with first appearance."""
 
@@ -131,7 +144,7 @@ class SpeciesCatalogue:
         One canonicalisation per call; bond-order perception and naming only for
         a graph never seen before.
         """
-        key, ranks = skeleton_key(symbols, bonds)
+        key, ranks = _local_skeleton_key(tuple(symbols), tuple(map(tuple, bonds)))
         sid = self._by_key.get(key)
         if sid is None:
             p = perceive(symbols, bonds)
