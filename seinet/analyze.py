@@ -20,6 +20,7 @@ from .io import detect_format
 from .plot import plot_species_evolution
 from .reactions import EventExtractor, EventSettings, reactions_table
 from .run import MembershipWriter, RunDirectory, sha256_of
+from .species.catalogue import species_labels
 from .species.analysis import AnalysisSettings, SpeciesAnalysis, SpeciesResults
 
 __all__ = ["analyze", "write_tables"]
@@ -114,8 +115,7 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
         if writer is not None:
             writer.finalize(results.id_map)
         write_tables(results, tmp)
-        labels = results.species["smiles"].where(results.species["kind"] != "aggregate", results.species["name"])
-        labels = labels.tolist()
+        labels = species_labels(results.species).tolist()
         event_table = extractor.finish(lambda sid: labels[results.id_map[sid]])
         reaction_info = write_reactions(results, event_table, tmp)
         cells = results.cells

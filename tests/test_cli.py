@@ -111,21 +111,7 @@ def test_run_directory_has_reaction_outputs_and_a_one_frame_ring_opening_is_no_e
 
 
 def test_lasting_dissociation_is_one_event_at_its_frame(tmp_path):
-    from builders import Box, write_extxyz
-
-    box = Box([20.0, 20.0, 20.0])
-    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (10, 10, 10))
-    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (4, 4, 4))
-    frames = []
-    for k in range(10):
-        f = box.frame(k, time_ps=0.01 * k)
-        if k >= 4:  # the first H2 dissociates at frame 4 and stays apart
-            pos = f.positions.copy()
-            pos[1, 0] += 2.0
-            f = replace(f, positions=pos)
-        frames.append(f)
-    path = tmp_path / "h2.extxyz"
-    write_extxyz(path, frames)
+    path = h2_dissociation(tmp_path / "h2.extxyz", second_molecule=True)
     assert main(["analyze", str(path), "--out", str(tmp_path / "RUN"), "--quiet"]) == 0
     events = pd.read_csv(tmp_path / "RUN" / "events.csv")
     reactions = events[events["kind"] == "reaction"]
@@ -136,20 +122,7 @@ def test_lasting_dissociation_is_one_event_at_its_frame(tmp_path):
 
 
 def test_network_command_reexports_without_the_trajectory(tmp_path):
-    from builders import Box, write_extxyz
-
-    box = Box([20.0, 20.0, 20.0])
-    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (10, 10, 10))
-    frames = []
-    for k in range(10):
-        f = box.frame(k, time_ps=0.01 * k)
-        if k >= 4:
-            pos = f.positions.copy()
-            pos[1, 0] += 2.0
-            f = replace(f, positions=pos)
-        frames.append(f)
-    path = tmp_path / "h2.extxyz"
-    write_extxyz(path, frames)
+    path = h2_dissociation(tmp_path / "h2.extxyz")
     run = tmp_path / "RUN"
     assert main(["analyze", str(path), "--out", str(run), "--quiet"]) == 0
     path.unlink()  # the trajectory is gone: the network comes from the tables
@@ -159,3 +132,23 @@ def test_network_command_reexports_without_the_trajectory(tmp_path):
         assert out.stat().st_size > 0
     assert "[HH]" in (tmp_path / "net.dot").read_text()
     assert main(["network", str(tmp_path), "--quiet"]) == 2  # not a run directory: one clear error
+
+
+def h2_dissociation(path, second_molecule: bool = False):
+    """An H2 that dissociates at frame 4 and stays apart (10 frames); optionally a spectator H2."""
+    from builders import Box, write_extxyz
+
+    box = Box([20.0, 20.0, 20.0])
+    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (10, 10, 10))
+    if second_molecule:
+        box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (4, 4, 4))
+    frames = []
+    for k in range(10):
+        f = box.frame(k, time_ps=0.01 * k)
+        if k >= 4:
+            pos = f.positions.copy()
+            pos[1, 0] += 2.0
+            f = replace(f, positions=pos)
+        frames.append(f)
+    write_extxyz(path, frames)
+    return path

@@ -57,6 +57,12 @@ def _bin_atoms(frac, nb):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _unravel(b, nb):
+    """Bin number -> (x, y, z) bin indices."""
+    return b // (nb[1] * nb[2]), (b // nb[2]) % nb[1], b % nb[2]
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _wrap(b, offset, n):
     """Neighbour bin index along one axis and the periodic shift (-1, 0, +1) it implies."""
     x = b + offset
@@ -102,9 +108,7 @@ def _cell_list(frac, cell, nb, types, cut2, is_center, out_i, out_j, out_d):
     cap = out_i.shape[0]
     m = 0
     for b in range(start.shape[0] - 1):
-        bz = b % nb[2]
-        by = (b // nb[2]) % nb[1]
-        bx = b // (nb[1] * nb[2])
+        bx, by, bz = _unravel(b, nb)
         for ki in range(start[b], start[b + 1]):
             if not sc[ki]:
                 continue
@@ -150,9 +154,7 @@ def _cell_list_half(frac, cell, nb, types, cut2, half, out_i, out_j, out_d):
     m = 0
     last = half.shape[0] - 1  # the (0, 0, 0) offset: pairs within one bin
     for b in range(start.shape[0] - 1):
-        bz = b % nb[2]
-        by = (b // nb[2]) % nb[1]
-        bx = b // (nb[1] * nb[2])
+        bx, by, bz = _unravel(b, nb)
         for h in range(half.shape[0]):
             x, sx = _wrap(bx, half[h, 0], nb[0])
             y, sy = _wrap(by, half[h, 1], nb[1])

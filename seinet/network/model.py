@@ -19,6 +19,8 @@ from collections import Counter
 import networkx as nx
 import pandas as pd
 
+from ..species.catalogue import species_labels
+
 __all__ = [
     "SPECIES",
     "REACTION",
@@ -47,25 +49,6 @@ def species_node(label: str) -> str:
 def reaction_node(reaction_id) -> str:
     """Node id of the reaction with this id (``"r:<reaction_id>"``)."""
     return f"r:{reaction_id}"
-
-
-def species_labels(species: pd.DataFrame) -> pd.Series:
-    """Label of every row of a species table.
-
-    Parameters
-    ----------
-    species : DataFrame
-        species.csv: needs ``smiles``; ``kind`` and ``name`` when aggregates are present.
-
-    Returns
-    -------
-    Series of str
-        ``smiles``, or ``name`` where ``kind == "aggregate"``; same index as ``species``.
-    """
-    smiles = species["smiles"].astype(str)
-    if "kind" not in species.columns:
-        return smiles
-    return smiles.where(species["kind"] != "aggregate", species["name"].astype(str))
 
 
 def parse_reaction_key(key: str) -> tuple[Counter, Counter]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..species.catalogue import species_labels
+
 __all__ = ["counts_by_formula"]
 
 
@@ -13,7 +15,7 @@ def counts_by_formula(counts: pd.DataFrame, species: pd.DataFrame, steps=None) -
     Peers such as LAMMPS ``fix reaxff/species`` count molecules by formula only;
     seinet distinguishes isomers, so isomers are summed here.
     """
-    label = species["smiles"].where(species["kind"] != "aggregate", species["name"])
+    label = species_labels(species)
     formula_of = dict(zip(label, species["formula"]))
     long = counts.melt(id_vars=["frame", "time_ps"], var_name="label", value_name="count")
     long = long[long["count"] > 0]

@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..species.catalogue import species_labels  # noqa: E402
+
 __all__ = ["plot_species_evolution", "top_species"]
 
 
@@ -35,8 +37,7 @@ def plot_species_evolution(counts: pd.DataFrame, species: pd.DataFrame, path, n:
     path : str or Path
         Output image (png or svg).
     """
-    label_to_name = dict(zip(species["smiles"].where(species["kind"] != "aggregate", species["name"]),
-                             species["name"]))
+    label_to_name = dict(zip(species_labels(species), species["name"]))
     x = counts["time_ps"].to_numpy()
     xlabel = "time (ps)"
     if not np.isfinite(x).all():

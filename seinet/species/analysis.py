@@ -21,7 +21,7 @@ from ..bonds import BondRules, ContactRules
 from ..errors import SeinetError, TrajectoryError
 from ..io import iter_frames
 from ..io.prefetch import prefetch
-from .catalogue import SpeciesCatalogue
+from .catalogue import SpeciesCatalogue, species_labels
 from .partition import FramePartition, Partitioner
 
 __all__ = ["AnalysisSettings", "SpeciesAnalysis", "SpeciesResults"]
@@ -205,7 +205,7 @@ class SpeciesAnalysis:
         id_map = np.empty(len(order), dtype=np.int64)
         id_map[order] = np.arange(len(order))
         species = catalogue.to_dataframe(order)
-        labels = species["smiles"].where(species["kind"] != "aggregate", species["name"]).tolist()
+        labels = species_labels(species).tolist()
         self.results = SpeciesResults(
             species=species,
             counts=_wide(frames, times, unit_rows, id_map, labels),

@@ -26,7 +26,7 @@ import pandas as pd
 from ..elements import ANION_FORMERS
 from ..chem import classify, common_name, hill_formula, perceive, skeleton_key, symmetry_classes
 
-__all__ = ["SpeciesInfo", "SpeciesCatalogue", "aggregate_name", "SPECIES_COLUMNS"]
+__all__ = ["SpeciesInfo", "SpeciesCatalogue", "aggregate_name", "species_labels", "SPECIES_COLUMNS"]
 
 SPECIES_COLUMNS = ["species_id", "smiles", "formula", "name", "charge", "n_atoms", "class", "kind",
                    "first_frame", "first_time_ps"]
@@ -77,6 +77,18 @@ class SpeciesInfo:
     def label(self) -> str:
         """Column name in species_counts: the SMILES, or the composition name for aggregates."""
         return self.name if self.kind == "aggregate" else self.smiles
+
+
+def species_labels(species: pd.DataFrame) -> pd.Series:
+    """Label of every row of a species table (species.csv): the column names of species_counts.
+
+    The SMILES, or the composition name for ionic aggregates (the same rule as
+    :attr:`SpeciesInfo.label`).
+    """
+    smiles = species["smiles"].astype(str)
+    if "kind" not in species:
+        return smiles
+    return smiles.where(species["kind"] != "aggregate", species["name"].astype(str))
 
 
 def aggregate_name(alkali: Counter, anion_symbols: list[str]) -> str:
