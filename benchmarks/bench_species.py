@@ -73,7 +73,11 @@ def main() -> None:
         _, _, text = run_timed([python(), str(ROOT / "benchmarks" / "_detect.py"), str(files[n]),
                                 str(WORK / f"m{n}.parquet")])
         detect[n] = json.loads(text.strip().splitlines()[-1])
+    _, _, text = run_timed([python(), str(ROOT / "benchmarks" / "_detect.py"), str(files[n2]),
+                            str(WORK / f"e{n2}.parquet"), "--events"])
+    with_events = json.loads(text.strip().splitlines()[-1])
     results["species_detection"] = {
+        "events_overhead": round(with_events["loop_s"] / detect[n2]["loop_s"] - 1, 3),
         "frames": [n1, n2, n3], "loop_s": [round(detect[n]["loop_s"], 2) for n in (n1, n2, n3)],
         "marginal_atom_frames_per_s": round((n2 - n1) * atoms / (detect[n2]["loop_s"] - detect[n1]["loop_s"])),
         "peak_rss_MiB": [round(detect[n]["peak_rss_MiB"]) for n in (n1, n2, n3)],
@@ -123,6 +127,8 @@ def main() -> None:
           f"{d['marginal_atom_frames_per_s']:,} |")
     print(f"| species detection peak RSS, {n1} / {n2} / {n3} frames (MiB) | "
           f"{' / '.join(str(x) for x in d['peak_rss_MiB'])} |")
+    print(f"| reaction-event extraction on top of detection, {n2} frames | "
+          f"+{100 * d['events_overhead']:.0f}% |")
     print(f"| seinet analyze (all outputs), marginal rate | {s['marginal_atom_frames_per_s']:,} |")
     print(f"| seinet analyze end to end, {n2} frames (s) | {s['wall_s'][1]} |")
     print(f"| same dump, {k} frames: seinet / RNG (s) | {entry['seinet_wall_s']} / {entry.get('rng_wall_s', 'n/a')} |")
