@@ -19,6 +19,7 @@ from . import __version__
 from .io import detect_format
 from .plot import plot_species_evolution
 from .reactions import EventExtractor, EventSettings, reactions_table
+from .reactions.geometry import RecentFrames
 from .run import MembershipWriter, RunDirectory, sha256_of
 from .species.catalogue import species_labels
 from .species.analysis import AnalysisSettings, SpeciesAnalysis, SpeciesResults
@@ -100,8 +101,11 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
     with RunDirectory(out, overwrite=overwrite) as tmp:
         writer = MembershipWriter(tmp / "membership.parquet") if membership else None
         extractor = EventExtractor(events)
+        recent = RecentFrames(depth=4 * events.tau + 4)
+        extractor.on_event = recent  # centroid and electrode distance of each event
 
         def sink(part) -> None:
+            recent.add(part)
             extractor.update_partition(part)
             if writer is not None:
                 writer(part)

@@ -152,3 +152,23 @@ def h2_dissociation(path, second_molecule: bool = False):
         frames.append(f)
     write_extxyz(path, frames)
     return path
+
+
+def test_events_have_their_position_and_distance_from_the_metal(tmp_path):
+    path = h2_dissociation(tmp_path / "h2.extxyz")
+    assert main(["analyze", str(path), "--out", str(tmp_path / "RUN"), "--quiet"]) == 0
+    row = pd.read_csv(tmp_path / "RUN" / "events.csv").iloc[0]
+    # H2 at (10, 10, 10) + (0.74, 0, 0), the second H moved 2 Å along x at frame 4
+    assert row["x_A"] == pytest.approx(10 + (0.74 + 2.0) / 2, abs=1e-3)
+    assert row["y_A"] == pytest.approx(10.0) and row["z_A"] == pytest.approx(10.0)
+    assert np.isnan(row["electrode_distance_A"])  # no metal in this box
+
+
+def test_centroid_across_the_periodic_boundary():
+    from seinet.reactions.geometry import centroid, nearest_distance
+
+    cell = np.diag([10.0, 10.0, 10.0])
+    pos = np.array([[9.8, 5.0, 5.0], [0.2, 5.0, 5.0], [3.0, 3.0, 3.0]])
+    assert centroid(pos, cell, [0, 1]) == pytest.approx([0.0, 5.0, 5.0], abs=1e-9) or \
+        centroid(pos, cell, [0, 1]) == pytest.approx([10.0, 5.0, 5.0], abs=1e-9)
+    assert nearest_distance(np.array([9.9, 3.0, 3.0]), pos[2:], cell) == pytest.approx(3.1)

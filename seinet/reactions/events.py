@@ -213,6 +213,8 @@ class EventExtractor:
         self.settings = settings
         self.tau = int(settings.tau)
         self.label_of = label_of
+        #: optional ``callable(frame, atoms) -> dict`` adding columns to an event when it is recorded
+        self.on_event: Callable[[int, tuple], dict] | None = None
         self._step = -1
         self._n = None
         self._prev = None                      # (fragment, species, state) of the last frame
@@ -298,6 +300,11 @@ class EventExtractor:
         return self.update(partition.frame, partition.time_ps, partition.fragment, partition.species,
                            partition.state)
 
+    def _record(self, row: tuple) -> None:
+        """Record one event; ``on_event(frame, atoms)`` may add columns (e.g. its position)."""
+        extra = self.on_event(row[0], row[6]) if self.on_event is not None else {}
+        self._rows.append((*row, extra))
+
     def finish(self, label_of: Callable[[int], str] | Sequence[str] | None = None) -> pd.DataFrame:
         """Flush and return the events table.
 
@@ -316,15 +323,18 @@ class EventExtractor:
         fn = label_of if label_of is not None else self.label_of
         label = _labeller(str if fn is None else fn)
         rows = []
-        for frame, time, kind, rsid, psid, isid, atoms in self._rows:
+        for frame, time, kind, rsid, psid, isid, atoms, extra in self._rows:
             rlab = sorted(label(x) for x in rsid)
             plab = sorted(label(x) for x in psid)
             rows.append((frame, np.nan if time is None else time, kind, reaction_key(rlab, plab), ";".join(rlab),
-                         ";".join(plab), ";".join(label(x) for x in isid), atoms))
+                         ";".join(plab), ";".join(label(x) for x in isid), atoms, extra))
         rows.sort(key=lambda r: (r[0], r[3], r[7], r[2]))
         out = [(i, fr, t, kind, key, rea, pro, len(atoms), " ".join(map(str, atoms)), inter)
-               for i, (fr, t, kind, key, rea, pro, inter, atoms) in enumerate(rows)]
+               for i, (fr, t, kind, key, rea, pro, inter, atoms, _) in enumerate(rows)]
         df = pd.DataFrame(out, columns=EVENT_COLUMNS)
+        extras = pd.DataFrame([r[8] for r in rows], index=df.index)
+        if not extras.empty and len(extras.columns):
+            df = pd.concat([df, extras], axis=1)
         df = df.astype({"event_id": np.int64, "frame": np.int64, "time_ps": float, "n_atoms": np.int64})
         self.stats["n_events"] = len(df)
         self.stats["n_reaction_events"] = int((df["kind"] == "reaction").sum())
@@ -478,8 +488,8 @@ class EventExtractor:
             return
         inter = tuple(sid for sid, _ in sorted(comp.intermediates.items(), key=lambda kv: (kv[1], kv[0])))
         # rows: (frame, time, kind, reactant ids, product ids, intermediate ids, atoms)
-        self._rows.append((first[1], first[2], "reaction", tuple(s for s, _ in rea), tuple(s for s, _ in pro),
-                           inter, tuple(atoms.tolist())))
+        self._record((first[1], first[2], "reaction", tuple(s for s, _ in rea), tuple(s for s, _ in pro),
+                      inter, tuple(atoms.tolist())))
 
     def _forget(self, iid: int) -> None:
         """Drop an instance's record once it is closed and in no pending component."""
@@ -519,8 +529,8 @@ class EventExtractor:
                     kind = "deposition"
                 else:
                     kind = f"state {o}->{n}"
-                self._rows.append((frame, time, kind, (int(self._stable_species[a]),), (int(self._run_species[a]),),
-                                   (), (a,)))
+                self._record((frame, time, kind, (int(self._stable_species[a]),), (int(self._run_species[a]),),
+                              (), (a,)))
         self._stable_state[idx] = new
         self._stable_species[idx] = self._run_species[idx]
 

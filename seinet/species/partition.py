@@ -61,6 +61,8 @@ class FramePartition:
     bonds : ndarray (M, 2)
         Covalent bonds of the frame.
     ionic : IonicLayer or None
+    positions, cell : ndarray or None
+        The frame's own arrays (references, not copies), for stages that need geometry.
     """
 
     frame: int
@@ -74,6 +76,8 @@ class FramePartition:
     fragment_counts: dict
     bonds: np.ndarray
     ionic: IonicLayer | None
+    positions: np.ndarray | None = None
+    cell: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,8 @@ class Partitioner:
         return FramePartition(frame=frame.index, time_ps=t, fragment=fragment.astype(np.int32),
                               species=species.astype(np.int32), unit=unit.astype(np.int32),
                               unit_species=unit_species.astype(np.int32), state=state,
-                              unit_counts=unit_counts, fragment_counts=fragment_counts, bonds=pairs, ionic=ionic)
+                              unit_counts=unit_counts, fragment_counts=fragment_counts, bonds=pairs, ionic=ionic,
+                              positions=frame.positions, cell=frame.cell)
 
     def _identify(self, frags, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
         """Species of every fragment and all anion-site atoms; only unseen fragments reach Python."""
