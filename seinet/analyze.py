@@ -50,10 +50,21 @@ def write_tables(results: SpeciesResults, out: Path) -> None:
 
 
 def write_reactions(results: SpeciesResults, events, out: Path) -> dict:
-    """events.csv, reactions.csv (with mass-action rate constants), network.graphml/.json, figures/network.*."""
+    """events.csv, reactions.csv (with mass-action rate constants), network.graphml/.json, figures/network.*,
+    figures/reaction_timeline.png and figures/structures/species_<id>.svg (RDKit drawings of molecules)."""
     from .network import build_network, export, rate_constants, species_projection
+    from .plot.reactions import plot_reaction_timeline
+    from .plot.structures import structure_svg
 
     events.to_csv(out / "events.csv", index=False)
+    plot_reaction_timeline(events, out / "figures" / "reaction_timeline.png")
+    drawings = out / "figures" / "structures"
+    drawings.mkdir(exist_ok=True)
+    for sid, smiles, kind in results.species[["species_id", "smiles", "kind"]].itertuples(index=False):
+        if kind == "molecule":  # aggregates and single ions need no drawing
+            svg = structure_svg(smiles)
+            if svg:
+                (drawings / f"species_{sid}.svg").write_text(svg)
     reactions = reactions_table(events[events["kind"] == "reaction"])
     cells = results.cells
     counts = results.fragment_counts  # reactions are covalent: anions inside aggregates count
