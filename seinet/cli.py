@@ -43,7 +43,8 @@ def _cmd_analyze(args) -> int:
     from .reactions import EventSettings
 
     results = analyze(args.traj, args.out, settings, overwrite=args.overwrite, progress=not args.quiet,
-                      membership=not args.no_membership, events=EventSettings(tau=args.event_window))
+                      membership=not args.no_membership,
+                      events=EventSettings(tau=args.event_window, redox_tau=args.redox_window))
     if not args.quiet:
         print(f"{results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species -> {args.out}")
     return 0
@@ -110,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--event-window", type=int, default=3, metavar="TAU",
                    help="a product must persist TAU frames to count; shorter species are intermediates "
                         "(default 3)")
+    a.add_argument("--redox-window", type=int, default=10, metavar="TAU",
+                   help="an alkali metal/ion change must persist TAU frames to count as oxidation or "
+                        "deposition (default 10)")
     a.add_argument("--no-membership", action="store_true", help="skip membership.parquet")
     a.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     a.add_argument("--quiet", action="store_true")

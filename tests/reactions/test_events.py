@@ -30,9 +30,9 @@ def partition(n, molecules, alkali=None):
     return fragment, species, state
 
 
-def run(script, n, tau=3, dt=0.5, labels=LABELS):
+def run(script, n, tau=3, dt=0.5, labels=LABELS, redox_tau=None):
     """``script``: list of (molecules, alkali) per frame -> (events, extractor)."""
-    ex = EventExtractor(EventSettings(tau=tau), labels)
+    ex = EventExtractor(EventSettings(tau=tau, redox_tau=tau if redox_tau is None else redox_tau), labels)
     for f, (mols, alk) in enumerate(script):
         ex.update(f, f * dt, *partition(n, mols, alk))
     return ex.finish(), ex
@@ -47,7 +47,9 @@ SPECTATOR = [((5, 6), "X")]   # a molecule that never changes
 
 def test_settings():
     assert EventSettings().tau == 3
-    assert EventSettings(tau=2).as_dict() == {"tau": 2}
+    assert EventSettings(tau=2).as_dict() == {"tau": 2, "redox_tau": 10}
+    with pytest.raises(ConfigError):
+        EventSettings(redox_tau=0)
     with pytest.raises(ConfigError):
         EventSettings(tau=0)
 
@@ -167,6 +169,9 @@ def test_oxidation_and_deposition():
         [4, "oxidation", "[Na]>[Na+]", "2"], [9, "deposition", "[Na+]>[Na]", "2"]]
     assert ex.stats["n_redox_cancelled"] == 1     # atom 3: one frame as an ion
     assert ex.stats["n_reaction_events"] == 0 and ex.stats["n_redox_events"] == 2
+    # with the longer redox window, the 5-frame ion excursion of atom 2 is flicker
+    ev, ex = run(script + frames(6, mol, {2: "metal", 3: "metal"}), 4, redox_tau=6)
+    assert ev.empty and ex.stats["n_redox_cancelled"] >= 1
 
 
 def test_reactions_table():
