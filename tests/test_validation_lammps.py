@@ -73,3 +73,17 @@ def test_coordinate_route_beats_reacnetgenerator(system):
     assert rng is not None, "ReacNetGenerator reference output missing"
     assert ours["frames_equal"] > rng["frames_equal"]
     assert ours["misassigned_molecules_per_frame"] < rng["misassigned_molecules_per_frame"]
+
+
+def test_no_spurious_reactions_where_reacnetgenerator_reports_thousands():
+    """Same ReaxFF bond file: RNG's top reactions are bond-order flips of one graph; seinet has none."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "validation"))
+    import compare_reactions
+
+    rng = compare_reactions.rng_reactions("ec")
+    ours = compare_reactions.seinet_reactions("ec")
+    assert rng.loc[rng["spurious"], "count"].sum() > 1000
+    assert ours["spurious"].sum() == 0
+    assert 0 < ours["count"].sum() < rng["count"].sum() / 10
