@@ -47,3 +47,31 @@ def test_bond_order_flicker_gives_no_event_but_a_lasting_change_does(tmp_path):
     reactions = events[events["kind"] == "reaction"]
     assert len(reactions) == 1 and reactions.iloc[0]["frame"] == 10
     assert reactions.iloc[0]["reactants"] == "[CH2]" and reactions.iloc[0]["products"] == "[CH];[H]"
+
+
+def test_scripted_reactions_found_at_their_frames_and_nothing_else(tmp_path):
+    """H2(0,1) dissociates at frame 5; at frame 12 H1 takes H2(2,3)'s atom 2 and H3 leaves (exchange)."""
+    import numpy as np
+
+    from seinet.frame import Frame
+
+    cell = np.diag([30.0, 30.0, 30.0])
+    base = np.array([[5.0, 5.0, 5.0], [5.74, 5.0, 5.0], [15.0, 5.0, 5.0], [15.74, 5.0, 5.0],
+                     [25.0, 25.0, 25.0], [25.74, 25.0, 25.0]])  # atoms 4, 5: a spectator H2
+    frames = []
+    for k in range(20):
+        pos = base.copy()
+        if k >= 5:
+            pos[1] = [9.0, 5.0, 5.0]                      # H1 leaves H0
+        if k >= 12:
+            pos[1] = [14.26, 5.0, 5.0]                    # H1 binds H2 ...
+            pos[3] = [19.0, 5.0, 5.0]                     # ... and H3 leaves
+        jitter = np.random.default_rng(k).normal(0, 0.01, pos.shape)
+        frames.append(Frame(index=k, symbols=np.array(["H"] * 6), positions=pos + jitter, cell=cell,
+                            time_ps=0.01 * k))
+    path = tmp_path / "scripted.extxyz"
+    write_extxyz(path, frames)
+    assert main(["analyze", str(path), "--out", str(tmp_path / "RUN"), "--quiet"]) == 0
+    events = pd.read_csv(tmp_path / "RUN" / "events.csv")
+    got = events[["frame", "reactants", "products", "atoms"]].values.tolist()
+    assert got == [[5, "[HH]", "[H];[H]", "0 1"], [12, "[HH];[H]", "[HH];[H]", "1 2 3"]]
