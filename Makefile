@@ -13,7 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Debian's chromium opens report.html headless in tests/test_report.py; installed only when missing.
+CHROMIUM := $(VENV)/.chromium
+
+$(CHROMIUM): $(STAMP)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	fi
+	touch $(CHROMIUM)
+
+install: $(STAMP) $(CHROMIUM)
 
 demo: install
 	$(BIN)/seinet demo --out demo_runs --overwrite

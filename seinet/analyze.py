@@ -153,12 +153,24 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
             "settings": settings.as_dict(),
             "events": {"settings": events.as_dict(), **{k: int(v) for k, v in extractor.stats.items()},
                        **reaction_info},
-            "files": sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()) + ["manifest.json"],
+            "files": sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()) + ["manifest.json", "report.html"],
             "environment": {"python": platform.python_version(), "numpy": np.__version__},
             "wall_time_s": round(time.perf_counter() - t0, 3),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        _write_report(tmp, Path(out).name)
     return results
+
+
+def _write_report(tmp: Path, title: str) -> None:
+    """report.html into the run directory; a failure costs the report, never the analysis."""
+    from .report import build_report
+
+    try:
+        build_report(tmp, title=title)
+    except Exception as exc:  # the tables are the product; the report can be rebuilt from them
+        log.warning("report.html not written (%s: %s); rebuild it with `seinet report RUN`",
+                    type(exc).__name__, exc)
 
 
 def _num(x):

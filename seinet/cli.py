@@ -76,6 +76,15 @@ def _cmd_network(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from .report import build_report
+
+    out = build_report(args.run, args.out, top_species=args.top_species, top_reactions=args.top_reactions)
+    if not args.quiet:
+        print(f"report -> {out}")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -128,6 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--out", help="output file (default: RUN/network_minN.EXT)")
     n.add_argument("--quiet", action="store_true")
     n.set_defaults(func=_cmd_network)
+
+    r = sub.add_parser("report", help="(re)write the self-contained report.html of a run directory")
+    r.add_argument("run", help="run directory written by seinet analyze")
+    r.add_argument("--out", help="output file (default: RUN/report.html)")
+    r.add_argument("--top-species", type=int, default=60, help="rows of the species table (default 60)")
+    r.add_argument("--top-reactions", type=int, default=80,
+                   help="reactions listed and drawn in the network (default 80)")
+    r.add_argument("--quiet", action="store_true")
+    r.set_defaults(func=_cmd_report)
 
     d = sub.add_parser("demo", help="analyse the shipped demo trajectories (Na | NaPF6 in EC and in DME)")
     d.add_argument("--out", default="demo_runs", help="directory for the demo run directories")
