@@ -18,7 +18,7 @@ import numpy as np
 from . import __version__
 from .io import detect_format
 from .plot import plot_species_evolution
-from .reactions import EventExtractor, EventSettings, reactions_table
+from .reactions import EventExtractor, EventSettings, reactions_table, reverse_key
 from .reactions.geometry import RecentFrames
 from .run import MembershipWriter, RunDirectory, sha256_of
 from .species.catalogue import species_labels
@@ -49,6 +49,39 @@ def write_tables(results: SpeciesResults, out: Path) -> None:
     plot_species_evolution(results.counts, results.species, out / "figures" / "species_evolution.png")
 
 
+def _with_reaction_ids(events, reactions):
+    """events.csv gains ``reaction_id`` (its reaction in reactions.csv, either direction; -1 for
+    Na redox events) and ``direction`` (forward or reverse), right after ``time_ps``."""
+    forward = dict(zip(reactions["reaction_key"], reactions["reaction_id"]))
+    reverse = {reverse_key(k): i for k, i in forward.items()}
+    ids = [forward.get(k, reverse.get(k, -1)) for k in events["reaction_key"]]
+    direction = ["forward" if k in forward else "reverse" if k in reverse else "" for k in events["reaction_key"]]
+    events = events.copy()
+    at = events.columns.get_loc("time_ps") + 1
+    events.insert(at, "reaction_id", ids)
+    events.insert(at + 1, "direction", direction)
+    return events
+
+
+def _with_names(reactions, species):
+    """reactions.csv gains ``equation_names``: the equation with common names (EC, C2H4, PF6-)."""
+    from .network.model import parse_reaction_key
+
+    name_of = dict(zip(species_labels(species), species["name"]))
+
+    def side(counter) -> str:
+        return " + ".join(f"{n} {name_of.get(lab, lab)}" if n > 1 else name_of.get(lab, lab)
+                          for lab, n in sorted(counter.items()))
+
+    names = []
+    for key in reactions["reaction_key"]:
+        left, right = parse_reaction_key(key)
+        names.append(f"{side(left)} -> {side(right)}")
+    out = reactions.copy()
+    out.insert(out.columns.get_loc("equation") + 1 if "equation" in out else len(out.columns), "equation_names", names)
+    return out
+
+
 def write_reactions(results: SpeciesResults, events, out: Path) -> dict:
     """events.csv, reactions.csv (with mass-action rate constants), network.graphml/.json, figures/network.*,
     figures/reaction_timeline.png and figures/structures/species_<id>.svg (RDKit drawings of molecules)."""
@@ -56,6 +89,9 @@ def write_reactions(results: SpeciesResults, events, out: Path) -> dict:
     from .plot.reactions import plot_reaction_timeline
     from .plot.structures import structure_svg
 
+    reactions = reactions_table(events[events["kind"] == "reaction"])
+    events = _with_reaction_ids(events, reactions)
+    reactions = _with_names(reactions, results.species)
     events.to_csv(out / "events.csv", index=False)
     plot_reaction_timeline(events, out / "figures" / "reaction_timeline.png")
     drawings = out / "figures" / "structures"
@@ -65,7 +101,6 @@ def write_reactions(results: SpeciesResults, events, out: Path) -> dict:
             svg = structure_svg(smiles)
             if svg:
                 (drawings / f"species_{sid}.svg").write_text(svg)
-    reactions = reactions_table(events[events["kind"] == "reaction"])
     cells = results.cells
     counts = results.fragment_counts  # reactions are covalent: anions inside aggregates count
     if len(reactions) and not cells.empty and len(counts) > 1 and counts["time_ps"].notna().all():

@@ -62,8 +62,11 @@ def _cmd_network(args) -> int:
     for name in ("species.csv", "reactions.csv"):
         if not (run / name).is_file():
             raise SeinetError(f"{run / name} not found; is {run} a run directory of seinet analyze?")
-    graph = build_network(pd.read_csv(run / "species.csv"), pd.read_csv(run / "reactions.csv"))
+    species = pd.read_csv(run / "species.csv")
+    graph = build_network(species, pd.read_csv(run / "reactions.csv"))
     graph = prune(graph, min_count=args.min_count, top_n=args.top)
+    if args.path:
+        return _print_paths(graph, species, *args.path)
     if args.projection:
         graph = species_projection(graph)
     if args.format not in FORMATS:
@@ -82,6 +85,27 @@ def _cmd_report(args) -> int:
     out = build_report(args.run, args.out, top_species=args.top_species, top_reactions=args.top_reactions)
     if not args.quiet:
         print(f"report -> {out}")
+    return 0
+
+
+def _print_paths(graph, species, source: str, target: str) -> int:
+    """Most frequent and most probable reaction paths; species given by common name or SMILES."""
+    from .errors import SeinetError
+    from .network import most_frequent_path, most_probable_path, species_projection
+    from .species.catalogue import species_labels
+
+    labels = species_labels(species)
+    by_name = dict(zip(species["name"], labels))
+    name_of = dict(zip(labels, species["name"]))
+    projection = species_projection(graph)
+    ends = [by_name.get(x, x) for x in (source, target)]
+    for title, query in (("most frequent (widest) path", most_frequent_path),
+                         ("most probable path", most_probable_path)):
+        try:
+            path, score = query(projection, *ends)
+        except ValueError as exc:
+            raise SeinetError(str(exc)) from None
+        print(f"{title} (score {score:.3g}): " + " -> ".join(name_of.get(p, p) for p in path))
     return 0
 
 
@@ -134,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--min-count", type=int, default=None, help="keep reactions seen at least N times")
     n.add_argument("--top", type=int, default=None, help="keep the N most frequent reactions")
     n.add_argument("--projection", action="store_true", help="species -> species graph instead of bipartite")
+    n.add_argument("--path", nargs=2, metavar=("FROM", "TO"),
+                   help="print the most frequent and most probable reaction paths between two species "
+                        "(common names or SMILES, e.g. --path EC C2H4) instead of exporting")
     n.add_argument("--out", help="output file (default: RUN/network_minN.EXT)")
     n.add_argument("--quiet", action="store_true")
     n.set_defaults(func=_cmd_network)

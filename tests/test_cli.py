@@ -172,3 +172,20 @@ def test_centroid_across_the_periodic_boundary():
     assert centroid(pos, cell, [0, 1]) == pytest.approx([0.0, 5.0, 5.0], abs=1e-9) or \
         centroid(pos, cell, [0, 1]) == pytest.approx([10.0, 5.0, 5.0], abs=1e-9)
     assert nearest_distance(np.array([9.9, 3.0, 3.0]), pos[2:], cell) == pytest.approx(3.1)
+
+
+def test_events_name_their_reaction_and_paths_are_queried_by_name(tmp_path, capsys):
+    path = h2_dissociation(tmp_path / "h2.extxyz")
+    run = tmp_path / "RUN"
+    assert main(["analyze", str(path), "--out", str(run), "--quiet"]) == 0
+    events = pd.read_csv(run / "events.csv")
+    reactions = pd.read_csv(run / "reactions.csv")
+    assert list(events.columns[:5]) == ["event_id", "frame", "time_ps", "reaction_id", "direction"]
+    assert events.iloc[0]["reaction_id"] == reactions.iloc[0]["reaction_id"] == 0
+    assert events.iloc[0]["direction"] == "forward"
+    assert "equation_names" in reactions.columns
+    capsys.readouterr()
+    assert main(["network", str(run), "--path", "[HH]", "[H]"]) == 0
+    out = capsys.readouterr().out
+    assert "most frequent" in out and "most probable" in out
+    assert main(["network", str(run), "--path", "[H]", "[HH]"]) == 2  # no such path: one line
