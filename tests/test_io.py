@@ -233,3 +233,35 @@ def test_reaxff_bond_printed_at_the_cutoff_counts(tmp_path):
     frames = list(iter_frames(path, elements=["C", "H"]))
     p = Partitioner(frames[0].symbols)
     assert sorted(p.catalogue.species[s].formula for s in p.partition(frames[0]).unit_counts) == ["CH2", "H"]
+
+
+@pytest.mark.parametrize("bad_line,message", [
+    ("H nan 0 0", "frame 2: non-finite"),
+    ("O 1 0 0", "frame 2: element of atom 1 changed"),
+    ("H 1 0", "frame 2:"),
+    ("H 1 0 0 7", "frame 2:"),
+    ("H 1 x 0", "frame 2:"),
+])
+def test_bad_later_frame_after_the_fast_path_took_over(tmp_path, bad_line, message):
+    head = '2\nLattice="9 0 0 0 9 0 0 0 9" Time={t} Properties=species:S:1:pos:R:3\n'
+    text = "".join(head.format(t=k) + "H 0 0 0\nH 1 0 0\n" for k in range(2))
+    text += head.format(t=2) + "H 0 0 0\n" + bad_line + "\n"
+    path = _write(tmp_path / "late.xyz", text)
+    with pytest.raises(TrajectoryError, match=message):
+        list(iter_frames(path))
+
+
+def test_fast_path_equals_general_parser(tmp_path):
+    from seinet.io.extxyz import ExtXYZTrajectory
+
+    frames = small_frames(4)
+    path = tmp_path / "t.extxyz"
+    write_extxyz(path, frames)
+    fast = list(ExtXYZTrajectory(path).iter_frames())
+    slow = []
+    for k in range(4):
+        traj = ExtXYZTrajectory(path)  # a fresh reader parses its first frame with pandas
+        slow.append(traj.read_frame(k))
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a.positions, b.positions)
+        assert a.time_ps == b.time_ps and np.array_equal(a.cell, b.cell)
