@@ -24,7 +24,8 @@ $(CHROMIUM): $(STAMP)
 
 install: $(STAMP) $(CHROMIUM)
 
-demo: install
+# the demo needs the Python environment only (chromium is for the report's browser test)
+demo: $(STAMP)
 	$(BIN)/seinet demo --out demo_runs --overwrite
 
 # pytest exits 5 when it collects no test; that is not a pass here, so no special case.
