@@ -39,7 +39,7 @@ def run_demo(out: str | os.PathLike = "demo_runs", overwrite: bool = False, quie
         runs[name] = target
         if not quiet:
             print(f"{name}: {results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species"
-                  f" -> {target}/ (species, counts, events, reactions, network, figures/)")
+                  f" -> {target}/report.html (and species, counts, events, reactions, network, figures/)")
     if not quiet:
         print(f"demo results are in {out.resolve()}/")
     return runs
