@@ -151,7 +151,6 @@ class SpeciesAnalysis:
     def run(self) -> "SpeciesAnalysis":
         """Analyse all frames; returns self with :attr:`results` set."""
         catalogue = SpeciesCatalogue()
-        partitioner = None
         frames, times, steps, unit_rows, frag_rows, cells = [], [], [], [], [], []
         bar = None
         if self.progress:
@@ -181,9 +180,8 @@ class SpeciesAnalysis:
         # Parsing (pandas C tokenizer) and the numba kernels release the GIL, so the stages
         # overlap and the two cores share the work without a hand-tuned split.
         for number, ready in prefetch(prepared()):
-            partitioner = holder[0]
             frame = ready.frame
-            part = partitioner.partition(ready)
+            part = holder[0].partition(ready)
             frames.append(number)
             steps.append(-1 if frame.step is None else frame.step)
             times.append(np.nan if frame.time_ps is None else frame.time_ps)
@@ -198,7 +196,7 @@ class SpeciesAnalysis:
                 bar.update(1)
         if bar is not None:
             bar.close()
-        if partitioner is None:
+        if not holder:
             where = ", ".join(str(s) for s in self.sources)
             raise TrajectoryError(where, None, "no complete frame to analyse (empty file or slice)")
         order = catalogue.canonical_order()
