@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .interface import InterfaceAnalysis, InterfaceSettings
 from .io import detect_format
 from .plot import plot_species_evolution
 from .reactions import EventExtractor, EventSettings, reactions_table, reverse_key
@@ -120,7 +121,8 @@ def write_reactions(results: SpeciesResults, events, out: Path) -> dict:
 
 def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = AnalysisSettings(), *,
             overwrite: bool = False, progress: bool = False, membership: bool = True,
-            events: EventSettings = EventSettings()) -> SpeciesResults:
+            events: EventSettings = EventSettings(),
+            interface: InterfaceSettings | None = InterfaceSettings()) -> SpeciesResults:
     """Detect species and write the run directory ``out`` atomically.
 
     Parameters
@@ -136,6 +138,9 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
     events : EventSettings
         Reaction-event noise control (lifetime window); events.csv, reactions.csv and
         the network files are written from them.
+    interface : InterfaceSettings or None
+        Electrode, transport, SEI, sodium inventory, gases and solvation tables
+        (:mod:`seinet.interface`); None skips them.
 
     Returns
     -------
@@ -149,15 +154,22 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
         extractor = EventExtractor(events)
         recent = RecentFrames(depth=4 * events.tau + 4)
         extractor.on_event = recent  # centroid and electrode distance of each event
+        analysis = SpeciesAnalysis(sources, settings, progress=progress)
+        stage = None
+        if interface is not None:
+            stage = InterfaceAnalysis(interface, species_info=lambda sid: analysis.catalogue.species[sid])
 
         def sink(part) -> None:
             recent.add(part)
             extractor.update_partition(part)
+            if stage is not None:
+                stage.add(part)
             if writer is not None:
                 writer(part)
 
+        analysis.sink = sink
         try:
-            results = SpeciesAnalysis(sources, settings, sink=sink, progress=progress).run().results
+            results = analysis.run().results
         except BaseException:
             if writer is not None:
                 writer.abort()
@@ -168,6 +180,11 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
         labels = species_labels(results.species).tolist()
         event_table = extractor.finish(lambda sid: labels[results.id_map[sid]])
         reaction_info = write_reactions(results, event_table, tmp)
+        interface_info = None
+        if stage is not None:
+            found = stage.finish(results.species, results.id_map, results.counts, event_table)
+            found.write(tmp)
+            interface_info = found.summary
         cells = results.cells
         manifest = {
             "seinet_version": __version__,
@@ -188,6 +205,7 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
             "settings": settings.as_dict(),
             "events": {"settings": events.as_dict(), **{k: int(v) for k, v in extractor.stats.items()},
                        **reaction_info},
+            "interface": interface_info,
             "files": sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()) + ["manifest.json", "report.html"],
             "environment": {"python": platform.python_version(), "numpy": np.__version__},
             "wall_time_s": round(time.perf_counter() - t0, 3),

@@ -36,6 +36,18 @@ def _settings(args):
                             contact_rules=ContactRules(), start=args.start, stop=args.stop, step=args.stride)
 
 
+def _interface_settings(args):
+    from .interface import DEFAULT_TRANSPORT_GROUPS, InterfaceSettings
+
+    if args.no_interface:
+        return None
+    axis = {"auto": None, "x": 0, "y": 1, "z": 2}[args.normal]
+    groups = tuple(g.strip() for g in args.transport_species.split(",")) if args.transport_species \
+        else DEFAULT_TRANSPORT_GROUPS
+    return InterfaceSettings(normal_axis=axis, transport_groups=groups, sei_max_distance_A=args.sei_distance,
+                             rdf_every=args.rdf_every)
+
+
 def _cmd_analyze(args) -> int:
     from .analyze import analyze
 
@@ -44,7 +56,8 @@ def _cmd_analyze(args) -> int:
 
     results = analyze(args.traj, args.out, settings, overwrite=args.overwrite, progress=not args.quiet,
                       membership=not args.no_membership,
-                      events=EventSettings(tau=args.event_window, redox_tau=args.redox_window))
+                      events=EventSettings(tau=args.event_window, redox_tau=args.redox_window),
+                      interface=_interface_settings(args))
     if not args.quiet:
         print(f"{results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species -> {args.out}")
     return 0
@@ -148,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an alkali metal/ion change must persist TAU frames to count as oxidation or "
                         "deposition (default 10)")
     a.add_argument("--no-membership", action="store_true", help="skip membership.parquet")
+    a.add_argument("--no-interface", action="store_true",
+                   help="skip electrode, transport, SEI, Na inventory, gases and solvation tables")
+    a.add_argument("--normal", choices=["auto", "x", "y", "z"], default="auto",
+                   help="surface normal of the electrode (default: the axis of the widest metal gap)")
+    a.add_argument("--sei-distance", type=float, default=8.0, metavar="A",
+                   help="SEI units lie within A Å of the electrode surface (default 8)")
+    a.add_argument("--transport-species", metavar="LIST",
+                   help="comma-separated groups for transport diagrams (names, SMILES, classes, 'NaF aggregates')")
+    a.add_argument("--rdf-every", type=int, default=1, metavar="K", help="add every K-th frame to the RDFs")
     a.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     a.add_argument("--quiet", action="store_true")
     a.set_defaults(func=_cmd_analyze)

@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..frame import Frame
 from .columns import RDF_COLUMNS
 
-__all__ = ["pair_histogram", "rdf"]
+__all__ = ["RdfAccumulator", "pair_histogram", "rdf"]
 
 STATE_ION = 2  # seinet.species.partition.STATE_ION (kept literal: no import of the species layer here)
 
@@ -87,6 +87,60 @@ def _n_pairs(centers: np.ndarray, partners: np.ndarray) -> int:
     return len(centers) * len(partners) - overlap
 
 
+class RdfAccumulator:
+    """Streaming g(r) and running coordination number: add frames one at a time, read :meth:`table`.
+
+    Parameters
+    ----------
+    r_max : float
+        Largest distance (Å).
+    n_bins : int
+        Number of equal bins on [0, r_max].
+
+    Notes
+    -----
+    Memory O(n_bins), whatever the number of frames. See :func:`rdf` for the estimator.
+    """
+
+    def __init__(self, r_max: float = 8.0, n_bins: int = 160) -> None:
+        if n_bins < 1 or r_max <= 0:
+            raise ConfigError(f"rdf: need r_max > 0 and n_bins >= 1, got r_max={r_max}, n_bins={n_bins}")
+        self.edges = np.linspace(0.0, float(r_max), int(n_bins) + 1)
+        self.counts = np.zeros(int(n_bins))
+        self.ideal = 0.0          # sum_f N_A N_B / V
+        self.centre_frames = 0    # sum_f N_A
+        self.n_frames = 0
+
+    @property
+    def r_max(self) -> float:
+        return float(self.edges[-1])
+
+    def add(self, positions: np.ndarray, cell: np.ndarray, centers: np.ndarray, partners: np.ndarray,
+            where: str = "") -> None:
+        """Add one frame's (centre, partner) pairs; ``where`` names the frame in errors."""
+        cell = np.asarray(cell, dtype=float)
+        half = 0.5 * perpendicular_widths(cell).min()
+        if self.r_max > half + 1e-9:
+            raise ConfigError(f"rdf: r_max {self.r_max} Å exceeds half the cell width ({half:.2f} Å)"
+                              f"{' in ' + where if where else ''}; lower r_max")
+        self.counts += pair_histogram(positions, cell, centers, partners, self.edges)
+        self.ideal += _n_pairs(np.asarray(centers), np.asarray(partners)) / abs(np.linalg.det(cell))
+        self.centre_frames += len(centers)
+        self.n_frames += 1
+
+    def table(self) -> pd.DataFrame:
+        """``r_A``, ``g_r``, ``cn`` (:data:`~seinet.solvation.columns.RDF_COLUMNS`)."""
+        if self.n_frames == 0:
+            raise ConfigError("rdf: no frames")
+        shell = 4.0 / 3.0 * np.pi * np.diff(self.edges ** 3)
+        n_bins = len(self.counts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = self.counts / (self.ideal * shell) if self.ideal > 0 else np.full(n_bins, np.nan)
+            cn = np.cumsum(self.counts) / self.centre_frames if self.centre_frames else np.full(n_bins, np.nan)
+        r = 0.5 * (self.edges[1:] + self.edges[:-1])
+        return pd.DataFrame({RDF_COLUMNS[0]: r, RDF_COLUMNS[1]: g, RDF_COLUMNS[2]: cn})
+
+
 def rdf(frames: Iterable[Frame], pairs: tuple[str, str] = ("Na", "O"), r_max: float = 8.0, n_bins: int = 160,
         states: Iterable | None = None) -> pd.DataFrame:
     """Radial distribution function g(r) and running coordination number n(r) of an element pair.
@@ -123,17 +177,9 @@ def rdf(frames: Iterable[Frame], pairs: tuple[str, str] = ("Na", "O"), r_max: fl
     Time O(F (N + P)), memory O(N + P + n_bins) for F frames: frames are streamed.
     """
     a, b = pairs
-    if n_bins < 1 or r_max <= 0:
-        raise ConfigError(f"rdf: need r_max > 0 and n_bins >= 1, got r_max={r_max}, n_bins={n_bins}")
-    edges = np.linspace(0.0, float(r_max), int(n_bins) + 1)
-    shell = 4.0 / 3.0 * np.pi * np.diff(edges ** 3)
-    counts = np.zeros(n_bins)
-    ideal = 0.0          # sum_f N_A N_B / V
-    centre_frames = 0    # sum_f N_A
+    acc = RdfAccumulator(r_max, n_bins)
     state_iter = iter(states) if states is not None else None
-    n_frames = 0
     for frame in frames:
-        n_frames += 1
         if frame.positions is None or frame.cell is None:
             raise ConfigError(f"rdf: frame {frame.index} of {frame.source or 'input'} has no positions or no cell")
         symbols = np.asarray(frame.symbols)
@@ -146,16 +192,5 @@ def rdf(frames: Iterable[Frame], pairs: tuple[str, str] = ("Na", "O"), r_max: fl
             st = np.asarray(getattr(st, "state", st))
             centers = centers[st[centers] == STATE_ION]
         partners = np.flatnonzero(symbols == b)
-        cell = np.asarray(frame.cell, dtype=float)
-        if r_max > 0.5 * perpendicular_widths(cell).min() + 1e-9:
-            raise ConfigError(f"rdf: r_max {r_max} Å exceeds half the cell width "
-                              f"({0.5 * perpendicular_widths(cell).min():.2f} Å) in frame {frame.index}; lower r_max")
-        counts += pair_histogram(frame.positions, cell, centers, partners, edges)
-        ideal += _n_pairs(centers, partners) / abs(np.linalg.det(cell))
-        centre_frames += len(centers)
-    if n_frames == 0:
-        raise ConfigError("rdf: no frames")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g = counts / (ideal * shell) if ideal > 0 else np.full(n_bins, np.nan)
-        cn = np.cumsum(counts) / centre_frames if centre_frames else np.full(n_bins, np.nan)
-    return pd.DataFrame({RDF_COLUMNS[0]: 0.5 * (edges[1:] + edges[:-1]), RDF_COLUMNS[1]: g, RDF_COLUMNS[2]: cn})
+        acc.add(frame.positions, frame.cell, centers, partners, where=f"frame {frame.index}")
+    return acc.table()

@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import ConfigError
 from .columns import RESIDENCE_COLUMNS
 
-__all__ = ["residence_correlation", "residence_time"]
+__all__ = ["ResidenceAccumulator", "correlation_from_runs", "residence_correlation", "residence_time"]
 
 
 def _runs(frame_pos: np.ndarray, key: np.ndarray) -> np.ndarray:
@@ -90,17 +90,9 @@ def residence_correlation(partners: pd.DataFrame, frames: np.ndarray | None = No
     order = np.lexsort((fpos, frag, ion))
     key = ion[order] * (int(frag.max(initial=0)) + 1) + frag[order]
     runs = _runs(fpos[order], key)
+    hist = np.bincount(runs) if len(runs) else np.zeros(1, np.int64)
+    c, den = correlation_from_runs(hist, np.bincount(fpos, minlength=n_frames), max_lag)
     lags = np.arange(max_lag + 1)
-    # numerator: origins that stay present for `lag` more frames, summed over runs
-    hist = np.bincount(runs, minlength=max_lag + 2) if len(runs) else np.zeros(max_lag + 2, np.int64)
-    length = np.arange(len(hist))
-    num = np.array([np.sum(np.clip(length - lag, 0, None) * hist) for lag in lags], dtype=float)
-    # denominator: present (pair, t0) with t0 + lag still inside the trajectory
-    present = np.bincount(fpos, minlength=n_frames)
-    cum = np.cumsum(present)
-    den = cum[n_frames - 1 - lags].astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c = np.where(den > 0, num / den, np.nan)
     dt = np.nan
     if "time_ps" in partners and n_frames > 1:
         times = partners.drop_duplicates("frame").set_index("frame")["time_ps"].reindex(frames).to_numpy(float)
@@ -109,6 +101,95 @@ def residence_correlation(partners: pd.DataFrame, frames: np.ndarray | None = No
             dt = float(np.polyfit(np.flatnonzero(ok), times[ok], 1)[0])
     return pd.DataFrame({RESIDENCE_COLUMNS[0]: lags, RESIDENCE_COLUMNS[1]: lags * dt, RESIDENCE_COLUMNS[2]: c,
                          RESIDENCE_COLUMNS[3]: den.astype(np.int64)})
+
+
+def correlation_from_runs(run_hist: np.ndarray, present: np.ndarray, max_lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """The continuous correlation C(lag) from a histogram of run lengths and per-frame presence counts.
+
+    Parameters
+    ----------
+    run_hist : ndarray of int
+        ``run_hist[L]`` = number of uninterrupted presence runs of L frames.
+    present : ndarray of int (F,)
+        Number of present pairs in each frame.
+    max_lag : int
+
+    Returns
+    -------
+    c_t, den : ndarray (max_lag + 1,)
+        C(lag) (NaN where no origin is available) and its normalising count.
+
+    Notes
+    -----
+    O(L_max * max_lag + F).
+    """
+    n_frames = len(present)
+    lags = np.arange(max_lag + 1)
+    hist = np.zeros(max(len(run_hist), max_lag + 2), dtype=np.int64)
+    hist[:len(run_hist)] = run_hist
+    length = np.arange(len(hist))
+    # numerator: origins that stay present for `lag` more frames, summed over runs
+    num = np.array([np.sum(np.clip(length - lag, 0, None) * hist) for lag in lags], dtype=float)
+    # denominator: present (pair, t0) with t0 + lag still inside the trajectory
+    cum = np.cumsum(present)
+    den = cum[n_frames - 1 - lags].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(den > 0, num / den, np.nan)
+    return c, den
+
+
+class ResidenceAccumulator:
+    """Streaming form of :func:`residence_correlation`: add each frame's present pair keys.
+
+    Only the currently open runs (their start frame) and a histogram of finished
+    run lengths are kept: memory O(pairs present + longest run), whatever the
+    number of frames. The result equals the batch estimator on the same pairs.
+    """
+
+    def __init__(self) -> None:
+        self._keys = np.empty(0, np.int64)
+        self._start = np.empty(0, np.int64)
+        self._hist = np.zeros(16, np.int64)
+        self.present: list[int] = []
+
+    def _record(self, lengths: np.ndarray) -> None:
+        if len(lengths) == 0:
+            return
+        top = int(lengths.max())
+        if top >= len(self._hist):
+            self._hist = np.concatenate([self._hist, np.zeros(max(top + 1, 2 * len(self._hist)) - len(self._hist),
+                                                              np.int64)])
+        np.add.at(self._hist, lengths, 1)
+
+    def add(self, keys: np.ndarray) -> None:
+        """Pairs present in the next frame, as int64 keys (e.g. ion * n_atoms + fragment)."""
+        pos = len(self.present)
+        keys = np.unique(np.asarray(keys, dtype=np.int64))
+        stays = np.isin(self._keys, keys, assume_unique=True)
+        self._record(pos - self._start[~stays])
+        old = np.isin(keys, self._keys, assume_unique=True)
+        start = np.full(len(keys), pos, dtype=np.int64)
+        start[old] = self._start[stays]  # both sorted: the kept keys line up
+        self._keys, self._start = keys, start
+        self.present.append(len(keys))
+
+    def correlation(self, max_lag: int | None = None, dt_ps: float = float("nan")) -> pd.DataFrame:
+        """C(t) as :func:`residence_correlation` returns it (open runs end with the trajectory)."""
+        n = len(self.present)
+        if n == 0:
+            raise ConfigError("residence: no frames")
+        hist = self._hist.copy()
+        ends = n - self._start
+        if len(ends):
+            top = int(ends.max())
+            if top >= len(hist):
+                hist = np.concatenate([hist, np.zeros(top + 1 - len(hist), np.int64)])
+            np.add.at(hist, ends, 1)
+        max_lag = n - 1 if max_lag is None else min(int(max_lag), n - 1)
+        c, den = correlation_from_runs(hist, np.asarray(self.present), max_lag)
+        lags = np.arange(max_lag + 1)
+        return pd.DataFrame({RESIDENCE_COLUMNS[0]: lags, RESIDENCE_COLUMNS[1]: lags * dt_ps,
+                             RESIDENCE_COLUMNS[2]: c, RESIDENCE_COLUMNS[3]: den.astype(np.int64)})
 
 
 def residence_time(ct: pd.DataFrame, dt_ps: float | None = None) -> float:

@@ -132,6 +132,8 @@ class SpeciesAnalysis:
         self.sink = sink
         self.progress = progress
         self.results: SpeciesResults | None = None
+        #: The run's species registry (internal ids of the partitions); a sink may read it while frames stream.
+        self.catalogue = SpeciesCatalogue()
 
     def _frames(self):
         """Yield ``(global frame index, frame)``; segments continue each other's numbering."""
@@ -150,7 +152,7 @@ class SpeciesAnalysis:
 
     def run(self) -> "SpeciesAnalysis":
         """Analyse all frames; returns self with :attr:`results` set."""
-        catalogue = SpeciesCatalogue()
+        catalogue = self.catalogue = SpeciesCatalogue()
         frames, times, steps, unit_rows, frag_rows, cells = [], [], [], [], [], []
         bar = None
         if self.progress:

@@ -61,7 +61,7 @@ class FramePartition:
     bonds : ndarray (M, 2)
         Covalent bonds of the frame.
     ionic : IonicLayer or None
-    positions, cell : ndarray or None
+    positions, cell, symbols : ndarray or None
         The frame's own arrays (references, not copies), for stages that need geometry.
     """
 
@@ -78,6 +78,7 @@ class FramePartition:
     ionic: IonicLayer | None
     positions: np.ndarray | None = None
     cell: np.ndarray | None = None
+    symbols: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class Partitioner:
                               species=species.astype(np.int32), unit=unit.astype(np.int32),
                               unit_species=unit_species.astype(np.int32), state=state,
                               unit_counts=unit_counts, fragment_counts=fragment_counts, bonds=pairs, ionic=ionic,
-                              positions=frame.positions, cell=frame.cell)
+                              positions=frame.positions, cell=frame.cell, symbols=frame.symbols)
 
     def _identify(self, frags, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
         """Species of every fragment and all anion-site atoms; only unseen fragments reach Python."""
