@@ -10,6 +10,8 @@ Measured (each a separate process, as a user runs it):
    dump_xyz layout): the marginal rate (N2 - N1) * atoms / (t2 - t1) excludes
    start-up and the first frame's one-off canonicalisation of every molecule; peak
    RSS at N2 and 2*N2 frames shows whether memory grows with frames.
+   With ``--events`` / ``--interface`` the same run adds the reaction-event extractor or
+   the interface stage; their overhead is the ratio of loop times in the same run.
 2. ``seinet analyze`` end to end (events, network, figures included) on N1 and N2.
 3. seinet and ReacNetGenerator on the same LAMMPS dump (K frames), end to end.
 
@@ -76,8 +78,13 @@ def main() -> None:
     _, _, text = run_timed([python(), str(ROOT / "benchmarks" / "_detect.py"), str(files[n2]),
                             str(WORK / f"e{n2}.parquet"), "--events"])
     with_events = json.loads(text.strip().splitlines()[-1])
+    # issue 4: the interface stage (electrode, transport, SEI, inventory, solvation with RDFs) on top
+    _, _, text = run_timed([python(), str(ROOT / "benchmarks" / "_detect.py"), str(files[n2]),
+                            str(WORK / f"i{n2}.parquet"), "--interface"])
+    with_interface = json.loads(text.strip().splitlines()[-1])
     results["species_detection"] = {
         "events_overhead": round(with_events["loop_s"] / detect[n2]["loop_s"] - 1, 3),
+        "interface_overhead": round(with_interface["loop_s"] / detect[n2]["loop_s"] - 1, 3),
         "frames": [n1, n2, n3], "loop_s": [round(detect[n]["loop_s"], 2) for n in (n1, n2, n3)],
         "marginal_atom_frames_per_s": round((n2 - n1) * atoms / (detect[n2]["loop_s"] - detect[n1]["loop_s"])),
         "peak_rss_MiB": [round(detect[n]["peak_rss_MiB"]) for n in (n1, n2, n3)],
@@ -129,6 +136,8 @@ def main() -> None:
           f"{' / '.join(str(x) for x in d['peak_rss_MiB'])} |")
     print(f"| reaction-event extraction on top of detection, {n2} frames | "
           f"+{100 * d['events_overhead']:.0f}% |")
+    print(f"| interface stage (electrode, transport, SEI, Na inventory, solvation, RDFs) on top, {n2} frames | "
+          f"+{100 * d['interface_overhead']:.0f}% |")
     print(f"| seinet analyze (all outputs), marginal rate | {s['marginal_atom_frames_per_s']:,} |")
     print(f"| seinet analyze end to end, {n2} frames (s) | {s['wall_s'][1]} |")
     print(f"| same dump, {k} frames: seinet / RNG (s) | {entry['seinet_wall_s']} / {entry.get('rng_wall_s', 'n/a')} |")

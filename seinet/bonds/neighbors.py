@@ -204,7 +204,8 @@ def _brute_force(frac, cell, types, cut2, centers, is_center):
 
 
 def neighbor_pairs(positions: np.ndarray, cell: np.ndarray, types: np.ndarray, cutoff: np.ndarray,
-                   centers: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   centers: np.ndarray | None = None, capacity: int | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All periodic pairs closer than a per-type-pair cutoff.
 
     Parameters
@@ -219,6 +220,9 @@ def neighbor_pairs(positions: np.ndarray, cell: np.ndarray, types: np.ndarray, c
         Symmetric cutoff matrix in Å; 0 means the pair type is never wanted.
     centers : ndarray of int, optional
         Only pairs with at least one atom in ``centers`` are returned (default: all atoms).
+    capacity : int, optional
+        Expected number of pairs (e.g. last frame's count): the output buffers start at this
+        size, so a long-range search does not run twice to find out how many pairs it has.
 
     Returns
     -------
@@ -253,7 +257,7 @@ def neighbor_pairs(positions: np.ndarray, cell: np.ndarray, types: np.ndarray, c
         return _brute_force(frac, cell, types, cut2, centers, is_center)
     nb = np.minimum(nb, max(1, int(round(2 * n ** (1 / 3)))))  # bounded memory for sparse systems
     nb = np.maximum(nb, 3)
-    cap = max(1024, 4 * len(centers))
+    cap = max(1024, 4 * len(centers), int(capacity or 0))
     all_centers = len(centers) == n
     while True:
         out_i = np.empty(cap, np.int64)

@@ -159,14 +159,22 @@ def classify_shells(ions: np.ndarray, pair_ion: np.ndarray, pair_fragment: np.nd
            "n_solvent_O": per_ion((role == ROLE_SOLVENT) & np.asarray(pair_is_oxygen, bool)),
            "n_anion_atoms": per_ion(role == ROLE_ANION),
            "n_other": per_ion(role == ROLE_OTHER)}
-    solv = np.unique(np.stack([row[role == ROLE_SOLVENT], pair_fragment[role == ROLE_SOLVENT]]), axis=1)
-    out["n_solvent"] = np.bincount(solv[0], minlength=k).astype(np.int64)
-    an = np.unique(np.stack([row[role == ROLE_ANION], pair_fragment[role == ROLE_ANION]]), axis=1)
-    out["n_anions"] = np.bincount(an[0], minlength=k).astype(np.int64)
-    frags, n_ions_per_anion = np.unique(an[1], return_counts=True)
+    pair_fragment = np.asarray(pair_fragment, dtype=np.int64)
+    span = int(pair_fragment.max(initial=0)) + 1
+
+    def distinct(mask):
+        """Distinct (ion row, fragment) pairs among the contacts in ``mask``: one int64 key each."""
+        key = np.unique(row[mask].astype(np.int64) * span + pair_fragment[mask])
+        return key // span, key % span
+
+    solv_row, _ = distinct(role == ROLE_SOLVENT)
+    out["n_solvent"] = np.bincount(solv_row, minlength=k).astype(np.int64)
+    an_row, an_frag = distinct(role == ROLE_ANION)
+    out["n_anions"] = np.bincount(an_row, minlength=k).astype(np.int64)
+    frags, n_ions_per_anion = np.unique(an_frag, return_counts=True)
     shared_frag = frags[n_ions_per_anion > 1]
     shared = np.zeros(k, dtype=bool)
-    shared[an[0][np.isin(an[1], shared_frag)]] = True
+    shared[an_row[np.isin(an_frag, shared_frag)]] = True
     category = np.full(k, AGG, dtype=object)
     category[out["n_anions"] == 0] = SSIP
     category[(out["n_anions"] == 1) & ~shared] = CIP

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 from .columns import CATEGORIES, ROLE_ANION, ROLE_SOLVENT, ROLES, SUMMARY_COLUMNS
-from .rdf import RdfAccumulator
+from .rdf import RdfAccumulator, pair_histograms
 from .residence import ResidenceAccumulator, residence_time
 from .shells import DEFAULT_PARTNERS, classify_shells
 
@@ -53,6 +53,7 @@ class SolvationStream:
         self._is_oxygen = self.symbols == "O"
         self._by_element = {el: np.flatnonzero(self.symbols == el) for el in np.unique(self.symbols)}
         self._rdfs: dict[tuple[str, str], RdfAccumulator] = {}
+        self._n_pairs: dict[str, float] = {}  # pairs found last frame per centre element (buffer size hint)
         self._residence = {role: ResidenceAccumulator() for role in (ROLE_SOLVENT, ROLE_ANION)}
         self._rows: list[tuple] = []
         self._times: list[float] = []
@@ -86,19 +87,32 @@ class SolvationStream:
             acc.add(ci[m].astype(np.int64) * n + frag[m])
         frame_no = len(self._rows) - 1
         if part.positions is not None and part.cell is not None and frame_no % self.rdf_every == 0 and k:
-            for a, b in self.rdf_pairs:
-                acc = self._rdfs.get((a, b))
-                if acc is None:
-                    from ..bonds.neighbors import perpendicular_widths
+            self._add_rdfs(part, ions)
 
-                    r_max = min(self.r_max, 0.5 * float(perpendicular_widths(part.cell).min()) * 0.98)
-                    acc = self._rdfs[(a, b)] = RdfAccumulator(r_max, self.n_bins)
-                centers = ions[self.symbols[ions] == a]
-                partners = self._by_element.get(b, np.empty(0, np.int64))
-                sub = np.union1d(centers, partners)
-                local = np.searchsorted(sub, centers), np.searchsorted(sub, partners)
+    def _add_rdfs(self, part, ions: np.ndarray) -> None:
+        """One neighbour search per centre element for all its partner elements (on the atoms involved only)."""
+        for a in dict.fromkeys(p[0] for p in self.rdf_pairs):
+            pairs = [p for p in self.rdf_pairs if p[0] == a]
+            if not self._rdfs:
+                from ..bonds.neighbors import perpendicular_widths
+
+                self._r_max = min(self.r_max, 0.5 * float(perpendicular_widths(part.cell).min()) * 0.98)
+            accs = [self._rdfs.setdefault(p, RdfAccumulator(self._r_max, self.n_bins)) for p in pairs]
+            centers = ions[self.symbols[ions] == a]
+            partner_sets = [self._by_element.get(b, np.empty(0, np.int64)) for _, b in pairs]
+            sub = np.unique(np.concatenate([centers, *partner_sets]))
+            local = [np.searchsorted(sub, x) for x in partner_sets]
+            lc = np.searchsorted(sub, centers)
+            pos = part.positions[sub]
+            if any(b == a for _, b in pairs):  # same element (Na-Na): the general histogram, one pair at a time
+                hists = [None] * len(pairs)
+            else:
+                hists = pair_histograms(pos, part.cell, lc, local, accs[0].edges,
+                                        capacity=int(1.2 * self._n_pairs.get(a, 0)))
+                self._n_pairs[a] = sum(h.sum() for h in hists)
+            for acc, partners, h in zip(accs, local, hists):
                 try:
-                    acc.add(part.positions[sub], part.cell, *local)
+                    acc.add(pos, part.cell, lc, partners, histogram=h)
                 except ConfigError as exc:
                     raise ConfigError(f"{exc} (frame {part.frame})") from None
 

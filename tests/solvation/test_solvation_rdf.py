@@ -144,3 +144,18 @@ def test_pair_histogram_counts_and_errors():
     assert h.tolist() == [0, 0, 1, 1, 0, 1, 0, 0]  # 1.0, 1.6 (periodic image), 2.5
     with pytest.raises(ConfigError):
         rdf([Frame(0, np.array(["Na", "O", "O", "O"]), pos, cell)], r_max=12.0)
+
+
+def test_pair_histograms_equal_separate_calls():
+    from seinet.solvation.rdf import pair_histograms
+
+    f = solvated_frames(n_ions=20, molar=1.0, n_frames=1, seed=5)[0]
+    na = np.flatnonzero(f.symbols == "Na")
+    o = np.flatnonzero(f.symbols == "O")
+    sets = [o[::2], o[1::2]]
+    edges = np.linspace(0.0, 7.0, 141)
+    got = pair_histograms(f.positions, f.cell, na, sets, edges, capacity=10)
+    for h, s in zip(got, sets):
+        np.testing.assert_array_equal(h, pair_histogram(f.positions, f.cell, na, s, edges))
+    with pytest.raises(ConfigError):
+        pair_histograms(f.positions, f.cell, na, [na], edges)
