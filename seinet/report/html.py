@@ -235,12 +235,33 @@ def _summary_section(manifest: dict, species: pd.DataFrame, reactions: pd.DataFr
     tau = events.get("settings", {}).get("tau")
     if tau is not None:
         rows.append(("event window", f"{tau} frames"))
+    rows += _interface_rows(manifest.get("interface") or {})
     if "wall_time_s" in manifest:
         rows.append(("analysis time", f"{manifest['wall_time_s']} s"))
     if not manifest:
         rows.append(("manifest", "manifest.json not found"))
     items = "\n".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
     return f'<section id="summary">\n<h2>Summary</h2>\n<dl class="summary">\n{items}\n</dl>\n</section>'
+
+
+def _interface_rows(info: dict) -> list[tuple[str, str]]:
+    """Headline numbers of the interface stage (manifest ``interface``); docs/interface.md defines them."""
+    rows = []
+    if info.get("note"):
+        rows.append(("electrode", info["note"]))
+    sei = info.get("final_sei")
+    if sei:
+        ratio = "n/a (no organic SEI)" if sei.get("ratio") is None else _fmt(sei["ratio"], 3)
+        rows.append(("SEI at the last frame", f"{_fmt(sei['thickness_A'], 3)} \u00c5 thick, {sei['inorganic']} inorganic "
+                                               f"/ {sei['organic']} organic atoms, ratio {ratio}"))
+    if info.get("sodium_lost") is not None:
+        frac = info.get("sodium_lost_fraction")
+        rows.append(("sodium lost", f"{info['sodium_lost']} atoms" + (f" ({100 * frac:.1f} % of the initial metal)"
+                                                                       if frac is not None else "")))
+    tau = {k: v for k, v in (info.get("residence_time_ps") or {}).items() if v is not None}
+    if tau:
+        rows.append(("Na+ shell residence", ", ".join(f"{k} {_fmt(v, 3)} ps" for k, v in tau.items())))
+    return rows
 
 
 def _inline_structure(smiles: str) -> str:
