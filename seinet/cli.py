@@ -122,6 +122,17 @@ def _print_paths(graph, species, source: str, target: str) -> int:
     return 0
 
 
+def _cmd_compare(args) -> int:
+    from .compare import compare
+
+    labels = [x.strip() for x in args.labels.split(",")] if args.labels else None
+    result = compare(args.runs, args.out, labels=labels, overwrite=args.overwrite)
+    if not args.quiet:
+        print(result.headline().to_string(na_rep="-"))
+        print(f"-> {args.out}/comparison.html (comparison.csv, differences.csv, reactions_comparison.csv, figures/)")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -195,6 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reactions listed and drawn in the network (default 80)")
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=_cmd_report)
+
+    c = sub.add_parser("compare", help="compare run directories side by side (replicas share a label)")
+    c.add_argument("runs", nargs="+", help="run directories written by seinet analyze")
+    c.add_argument("--out", required=True, help="comparison directory to create")
+    c.add_argument("--labels", metavar="LIST",
+                   help="condition of each run, comma-separated (runs with the same label are replicas); "
+                        "default: the run directory names")
+    c.add_argument("--overwrite", action="store_true", help="replace an existing comparison directory")
+    c.add_argument("--quiet", action="store_true")
+    c.set_defaults(func=_cmd_compare)
 
     d = sub.add_parser("demo", help="analyse the shipped demo trajectories (Na | NaPF6 in EC and in DME)")
     d.add_argument("--out", default="demo_runs", help="directory for the demo run directories")

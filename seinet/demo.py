@@ -22,7 +22,8 @@ def demo_data_dir() -> Path:
 
 
 def run_demo(out: str | os.PathLike = "demo_runs", overwrite: bool = False, quiet: bool = False) -> dict[str, Path]:
-    """Run ``seinet analyze`` on every demo trajectory; returns name -> run directory."""
+    """Run ``seinet analyze`` on every demo trajectory and compare them; returns name -> directory
+    (the runs, and ``comparison`` for ``seinet compare`` of EC vs DME)."""
     from .analyze import analyze
 
     data = demo_data_dir()
@@ -40,6 +41,14 @@ def run_demo(out: str | os.PathLike = "demo_runs", overwrite: bool = False, quie
         if not quiet:
             print(f"{name}: {results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species"
                   f" -> {target}/report.html (and species, counts, events, reactions, network, figures/)")
+    from .compare import compare
+
+    comparison = compare([runs["na_ec"], runs["na_dme"]], out / "comparison", labels=["EC", "DME"],
+                         overwrite=overwrite)
+    runs["comparison"] = out / "comparison"
     if not quiet:
+        print("\nEC vs DME (final 20 % of each run; mean ± 95 % interval, see docs/comparison.md):")
+        print(comparison.headline().to_string(na_rep="-"))
+        print(f"\ncomparison: {(out / 'comparison' / 'comparison.html').resolve()}")
         print(f"demo results are in {out.resolve()}/")
     return runs
