@@ -7,7 +7,7 @@ from .io import mda_reader as _mda_reader  # noqa: E402,F401  registers GPUMDXYZ
 
 def __getattr__(name):  # lazy public API: importing seinet stays cheap
     if name == "analyze":
-        from .analyze import analyze
+        from .pipeline import analyze
 
         return analyze
     if name in ("AnalysisSettings", "SpeciesAnalysis"):

@@ -49,7 +49,7 @@ def _interface_settings(args):
 
 
 def _cmd_analyze(args) -> int:
-    from .analyze import analyze
+    from .pipeline import analyze
 
     settings = _settings(args)
     from .reactions import EventSettings

@@ -24,7 +24,7 @@ def demo_data_dir() -> Path:
 def run_demo(out: str | os.PathLike = "demo_runs", overwrite: bool = False, quiet: bool = False) -> dict[str, Path]:
     """Run ``seinet analyze`` on every demo trajectory and compare them; returns name -> directory
     (the runs, and ``comparison`` for ``seinet compare`` of EC vs DME)."""
-    from .analyze import analyze
+    from .pipeline import analyze
 
     data = demo_data_dir()
     missing = [f for f in DEMO_SYSTEMS.values() if not (data / f).exists()]

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from rdkit import Chem, rdBase
 
-from seinet.analyze import analyze
+from seinet.pipeline import analyze
 from seinet.chem import skeleton_key
 from seinet.species.analysis import AnalysisSettings
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from seinet.analyze import analyze
+from seinet.pipeline import analyze
 from seinet.network import KineticModel, replay_error
 from seinet.reactions import EventSettings
 from seinet.species.analysis import AnalysisSettings

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seinet.analyze import analyze
+from seinet.pipeline import analyze
 from seinet.frame import Frame
 from seinet.interface import InterfaceSettings, analyze_interface
 from seinet.reactions import EventSettings

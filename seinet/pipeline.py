@@ -1,5 +1,10 @@
 """``seinet analyze`` as a Python function: trajectory in, run directory out.
 
+The module is ``seinet.pipeline`` and not ``seinet.analyze``: a submodule of that name
+would replace the function ``seinet.analyze`` on the package the moment anything
+imported it (it did, through ``seinet.compare``, and ``seinet.analyze(...)`` became
+"'module' object is not callable").
+
 >>> from seinet import analyze
 >>> results = analyze("dump.xyz.gz", "RUN")      # doctest: +SKIP
 """
