@@ -36,6 +36,16 @@ def _settings(args):
                             contact_rules=ContactRules(), start=args.start, stop=args.stop, step=args.stride)
 
 
+def _surface_energies(values: tuple | None) -> dict | None:
+    if not values:
+        return None
+    if len(values) != 3 or min(values) <= 0:
+        from .errors import ConfigError
+
+        raise ConfigError("--surface-energies takes three positive numbers: gamma(100),gamma(110),gamma(111) in J/m^2")
+    return dict(zip(("100", "110", "111"), values))
+
+
 def _interface_settings(args):
     from .interface import DEFAULT_TRANSPORT_GROUPS, InterfaceSettings
 
@@ -49,6 +59,7 @@ def _interface_settings(args):
 
 
 def _cmd_analyze(args) -> int:
+    from .nucleation import NucleationSettings
     from .pipeline import analyze
 
     settings = _settings(args)
@@ -57,7 +68,9 @@ def _cmd_analyze(args) -> int:
     results = analyze(args.traj, args.out, settings, overwrite=args.overwrite, progress=not args.quiet,
                       membership=not args.no_membership,
                       events=EventSettings(tau=args.event_window, redox_tau=args.redox_window),
-                      interface=_interface_settings(args))
+                      interface=_interface_settings(args),
+                      nucleation=None if args.no_nucleation else NucleationSettings(cutoff_A=args.naf_cutoff),
+                      surface_energies=_surface_energies(args.surface_energies))
     if not args.quiet:
         print(f"{results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species -> {args.out}")
     return 0
@@ -133,6 +146,25 @@ def _cmd_compare(args) -> int:
     return 0
 
 
+def _cmd_nucleation(args) -> int:
+    from pathlib import Path
+
+    from .nucleation import NucleationSettings, run_nucleation
+
+    source = Path(args.source)
+    out = Path(args.out) if args.out else (source / "nucleation" if source.is_dir() else
+                                           source.with_name(source.name.split(".")[0] + "_nucleation"))
+    settings = NucleationSettings(cutoff_A=args.naf_cutoff)
+    species = _settings(args) if not source.is_dir() else None
+    res = run_nucleation(source, out, settings, _surface_energies(args.surface_energies), species,
+                         overwrite=args.overwrite)
+    if not args.quiet:
+        nuc = res.nucleation
+        print(f"{len(nuc)} frames, largest nucleus {int(nuc['n_max'].max()) if len(nuc) else 0} ions, "
+              f"{len(res.facets['nucleus_id'].unique()) if len(res.facets) else 0} nuclei with facets -> {out}")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -180,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SEI units lie within A Å of the electrode surface (default 8)")
     a.add_argument("--transport-species", metavar="LIST",
                    help="comma-separated groups for transport diagrams (names, SMILES, classes, 'NaF aggregates')")
+    a.add_argument("--no-nucleation", action="store_true", help="skip NaF nucleation, facets and Wulff")
+    a.add_argument("--naf-cutoff", type=float, default=2.95, metavar="A",
+                   help="Na-F cluster cutoff in Å (first minimum of g(r); default 2.95)")
+    a.add_argument("--surface-energies", type=_floats, metavar="G100,G110,G111",
+                   help="NaF surface energies in J/m^2 for the Wulff prediction (default: NEP89's, docs/wulff.md)")
     a.add_argument("--rdf-every", type=int, default=1, metavar="K", help="add every K-th frame to the RDFs")
     a.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     a.add_argument("--quiet", action="store_true")
@@ -206,6 +243,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reactions listed and drawn in the network (default 80)")
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=_cmd_report)
+
+    nu = sub.add_parser("nucleation", help="NaF nuclei, crystallinity, facets and the Wulff comparison")
+    nu.add_argument("source", help="a trajectory, or a run directory of seinet analyze")
+    nu.add_argument("--out", help="directory to create (default: RUN/nucleation or TRAJ_nucleation)")
+    nu.add_argument("--naf-cutoff", type=float, default=2.95, metavar="A", help="Na-F cluster cutoff (Å)")
+    nu.add_argument("--surface-energies", type=_floats, metavar="G100,G110,G111",
+                    help="NaF surface energies in J/m^2 (default: NEP89's, docs/wulff.md)")
+    for flag, kw in (("--format", {"default": "auto"}), ("--elements", {}), ("--cell", {"type": _floats}),
+                     ("--timestep-fs", {"type": float}), ("--start", {"type": int, "default": 0}),
+                     ("--stop", {"type": int, "default": None}), ("--stride", {"type": int, "default": 1})):
+        nu.add_argument(flag, **kw, help="as for analyze (trajectory input)")
+    nu.add_argument("--overwrite", action="store_true")
+    nu.add_argument("--quiet", action="store_true")
+    nu.set_defaults(func=_cmd_nucleation, bond_cutoff=None, bond_preset="default", bond_order_cutoff=0.3,
+                    no_hysteresis=False)
 
     c = sub.add_parser("compare", help="compare run directories side by side (replicas share a label)")
     c.add_argument("runs", nargs="+", help="run directories written by seinet analyze")

@@ -23,6 +23,7 @@ import numpy as np
 from . import __version__
 from .interface import InterfaceAnalysis, InterfaceSettings
 from .io import detect_format
+from .nucleation import NucleationSettings, NucleationStage, write_nucleation
 from .plot import plot_species_evolution
 from .reactions import EventExtractor, EventSettings, reactions_table, reverse_key
 from .reactions.geometry import RecentFrames
@@ -127,7 +128,9 @@ def write_reactions(results: SpeciesResults, events, out: Path) -> dict:
 def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = AnalysisSettings(), *,
             overwrite: bool = False, progress: bool = False, membership: bool = True,
             events: EventSettings = EventSettings(),
-            interface: InterfaceSettings | None = InterfaceSettings()) -> SpeciesResults:
+            interface: InterfaceSettings | None = InterfaceSettings(),
+            nucleation: NucleationSettings | None = NucleationSettings(),
+            surface_energies: dict | None = None) -> SpeciesResults:
     """Detect species and write the run directory ``out`` atomically.
 
     Parameters
@@ -146,6 +149,12 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
     interface : InterfaceSettings or None
         Electrode, transport, SEI, sodium inventory, gases and solvation tables
         (:mod:`seinet.interface`); None skips them.
+    nucleation : NucleationSettings or None
+        NaF nuclei, facets and the Wulff comparison (:mod:`seinet.nucleation`) when the
+        system has Na and F; None skips them.
+    surface_energies : dict, optional
+        gamma(hkl) of NaF in J/m^2 by family ("100", "110", "111") for the Wulff prediction;
+        default the NEP89 values (docs/wulff.md).
 
     Returns
     -------
@@ -164,11 +173,18 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
         if interface is not None:
             stage = InterfaceAnalysis(interface, species_info=lambda sid: analysis.catalogue.species[sid])
 
+        nuclei: list[NucleationStage] = []
+
         def sink(part) -> None:
             recent.add(part)
             extractor.update_partition(part)
             if stage is not None:
                 stage.add(part)
+            if nucleation is not None:
+                if not nuclei and part.symbols is not None and {"Na", "F"} <= set(np.unique(part.symbols)):
+                    nuclei.append(NucleationStage(nucleation))
+                if nuclei:
+                    nuclei[0].add(part)
             if writer is not None:
                 writer(part)
 
@@ -190,6 +206,10 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
             found = stage.finish(results.species, results.id_map, results.counts, event_table)
             found.write(tmp)
             interface_info = found.summary
+        nucleation_info = None
+        if nuclei and nuclei[0].n_frames:
+            nucleation_info = write_nucleation(nuclei[0].results(), tmp, nuclei[0].largest, surface_energies,
+                                               None if surface_energies is None else "user")
         cells = results.cells
         manifest = {
             "seinet_version": __version__,
@@ -211,6 +231,7 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
             "events": {"settings": events.as_dict(), **{k: int(v) for k, v in extractor.stats.items()},
                        **reaction_info},
             "interface": interface_info,
+            "nucleation": nucleation_info,
             "files": sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file()) + ["manifest.json", "report.html"],
             "environment": {"python": platform.python_version(), "numpy": np.__version__},
             "wall_time_s": round(time.perf_counter() - t0, 3),
