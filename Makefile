@@ -22,7 +22,15 @@ $(CHROMIUM): $(STAMP)
 	fi
 	touch $(CHROMIUM)
 
-install: $(STAMP) $(CHROMIUM)
+# NEP89 (DESIGN.md): fetched once from the neptrainkit sdist on PyPI into ~/.cache/seinet/models,
+# sha256-checked; the simulation and surface-energy tests run MD with it.
+NEP89 := $(VENV)/.nep89
+
+$(NEP89): $(STAMP)
+	$(BIN)/python -c "from seinet.models import nep89_path; print(nep89_path())"
+	touch $(NEP89)
+
+install: $(STAMP) $(CHROMIUM) $(NEP89)
 
 # the demo needs the Python environment only (chromium is for the report's browser test)
 demo: $(STAMP)

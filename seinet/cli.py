@@ -165,6 +165,38 @@ def _cmd_nucleation(args) -> int:
     return 0
 
 
+def _cmd_simulate(args) -> int:
+    from pathlib import Path
+
+    from .simulate import PRESETS, simulate
+
+    if args.list_presets:
+        for name in PRESETS:
+            print(name)
+        return 0
+    if not args.preset or not args.out:
+        from .errors import ConfigError
+
+        raise ConfigError("simulate needs PRESET (or a structure file) and --out; --list-presets lists the presets")
+    preset = args.preset
+    if preset not in PRESETS and Path(preset).is_file():
+        from ase.io import read
+
+        preset = read(preset)
+    res = simulate(preset, args.out, backend=args.backend, model=args.model, temperature_K=args.temperature,
+                   final_temperature_K=args.final_temperature, steps=args.steps, timestep_fs=args.timestep_fs,
+                   dump_every=args.dump_every, thermo_every=args.thermo_every, thermostat=args.thermostat,
+                   tau_fs=args.tau_fs, fixed_layers=args.fixed_layers, minimize_steps=args.minimize_steps,
+                   seed=args.seed, gzip=args.gzip or None, n_solvent=args.n_solvent, overwrite=args.overwrite,
+                   execute=not args.prepare_only, gpumd_executable=args.gpumd, progress=not args.quiet)
+    if not args.quiet:
+        if res.trajectory is not None:
+            print(f"{res.n_frames} frames -> {res.trajectory}\nnext: seinet analyze {res.trajectory} --out RUN")
+        else:
+            print(f"GPUMD inputs written to {res.out} (model.xyz, run.in); run gpumd there")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -258,6 +290,31 @@ def build_parser() -> argparse.ArgumentParser:
     nu.add_argument("--quiet", action="store_true")
     nu.set_defaults(func=_cmd_nucleation, bond_cutoff=None, bond_preset="default", bond_order_cutoff=0.3,
                     no_hysteresis=False)
+
+    sm = sub.add_parser("simulate", help="build an interface or electrolyte and run MD (CPU: calorine; GPU: GPUMD)")
+    sm.add_argument("preset", nargs="?", help="preset name (--list-presets) or a structure file ASE reads")
+    sm.add_argument("--out", help="run directory to create (model.xyz, dump.xyz, thermo.out, manifest.json)")
+    sm.add_argument("--list-presets", action="store_true", help="print the preset names and exit")
+    sm.add_argument("--backend", choices=["cpu", "gpumd"], default="cpu")
+    sm.add_argument("--model", default="nep89", help="nep89 (fetched once into the user cache) or a NEP/qNEP file")
+    sm.add_argument("--n-solvent", type=int, help="solvent molecules (sets the system size)")
+    sm.add_argument("--temperature", type=float, metavar="K")
+    sm.add_argument("--final-temperature", type=float, metavar="K", help="linear ramp to this temperature")
+    sm.add_argument("--steps", type=int)
+    sm.add_argument("--timestep-fs", type=float)
+    sm.add_argument("--dump-every", type=int)
+    sm.add_argument("--thermo-every", type=int)
+    sm.add_argument("--thermostat", choices=["bussi", "langevin", "nose-hoover"])
+    sm.add_argument("--tau-fs", type=float)
+    sm.add_argument("--fixed-layers", type=int, help="bottom slab layers held fixed")
+    sm.add_argument("--minimize-steps", type=int)
+    sm.add_argument("--seed", type=int)
+    sm.add_argument("--gzip", action="store_true", help="write dump.xyz.gz")
+    sm.add_argument("--prepare-only", action="store_true", help="GPUMD: write model.xyz and run.in only")
+    sm.add_argument("--gpumd", help="gpumd executable (default: $SEINET_GPUMD or PATH)")
+    sm.add_argument("--overwrite", action="store_true")
+    sm.add_argument("--quiet", action="store_true")
+    sm.set_defaults(func=_cmd_simulate)
 
     c = sub.add_parser("compare", help="compare run directories side by side (replicas share a label)")
     c.add_argument("runs", nargs="+", help="run directories written by seinet analyze")
