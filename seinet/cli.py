@@ -33,7 +33,8 @@ def _settings(args):
                            hysteresis=not args.no_hysteresis)
     return AnalysisSettings(format=args.format, elements=tuple(args.elements.split(",")) if args.elements else None,
                             cell=args.cell, timestep_fs=args.timestep_fs, bond_rules=bond_rules,
-                            contact_rules=ContactRules(), start=args.start, stop=args.stop, step=args.stride)
+                            contact_rules=ContactRules(), start=args.start, stop=args.stop, step=args.stride,
+                            skip_bad_frames=getattr(args, "skip_bad_frames", False))
 
 
 def _surface_energies(values: tuple | None) -> dict | None:
@@ -228,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--start", type=int, default=0)
     a.add_argument("--stop", type=int, default=None)
     a.add_argument("--stride", type=int, default=1)
+    a.add_argument("--skip-bad-frames", action="store_true",
+                   help="skip frames that do not parse or fail validation (listed in skipped_frames.csv) "
+                        "instead of stopping")
     a.add_argument("--timestep-fs", type=float, help="MD timestep for files that give steps only (LAMMPS)")
     a.add_argument("--event-window", type=int, default=3, metavar="TAU",
                    help="a product must persist TAU frames to count; shorter species are intermediates "

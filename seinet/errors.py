@@ -20,6 +20,8 @@ class ConfigError(SeinetError):
 class TrajectoryError(SeinetError):
     """A trajectory cannot be read.
 
+    ``str(error)`` is one line: ``path, frame N: message (byte offset B)``.
+
     Parameters
     ----------
     path : str
@@ -27,15 +29,29 @@ class TrajectoryError(SeinetError):
     frame : int or None
         Zero-based frame index in the file (None if the failure is not tied to a frame).
     message : str
-        What is wrong and, where possible, what to do about it.
+        What is wrong and, where possible, what to do about it (line breaks become spaces).
+    offset : int or None
+        Byte offset of the start of the frame in the file (in the decompressed stream for
+        ``.gz``), when known.
     """
 
-    def __init__(self, path: str, frame: int | None, message: str) -> None:
+    def __init__(self, path: str, frame: int | None, message: str, offset: int | None = None) -> None:
         self.path = str(path)
         self.frame = frame
-        self.message = message
+        self.message = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+        self.offset = offset
         where = self.path if frame is None else f"{self.path}, frame {frame}"
-        super().__init__(f"{where}: {message}")
+        at = "" if offset is None else f" (byte offset {offset})"
+        super().__init__(f"{where}: {self.message}{at}")
+
+    def __reduce__(self):  # picklable across processes (prefetch threads, dask workers)
+        return type(self), (self.path, self.frame, self.message, self.offset)
+
+    def located(self, offset: int) -> "TrajectoryError":
+        """This error with the frame's byte offset added (unchanged when it has one)."""
+        if self.offset is not None:
+            return self
+        return type(self)(self.path, self.frame, self.message, offset)
 
 
 class TruncatedFrameWarning(UserWarning):

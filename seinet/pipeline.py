@@ -52,6 +52,8 @@ def write_tables(results: SpeciesResults, out: Path) -> None:
     results.counts.to_parquet(out / "species_counts.parquet", index=False)
     results.fragment_counts.to_parquet(out / "fragment_counts.parquet", index=False)
     results.cells.to_csv(out / "cells.csv", index=False)
+    if len(results.skipped):
+        results.skipped.to_csv(out / "skipped_frames.csv", index=False)
     (out / "figures").mkdir(exist_ok=True)
     plot_species_evolution(results.counts, results.species, out / "figures" / "species_evolution.png")
 
@@ -227,6 +229,8 @@ def analyze(sources, out: str | os.PathLike, settings: AnalysisSettings = Analys
                 "volume_A3_max": float(cells["volume_A3"].max()),
                 "variable": bool(cells["volume_A3"].nunique() > 1)},
             "n_species": len(results.species),
+            "skipped_frames": {"n": int(len(results.skipped)),
+                               "file": "skipped_frames.csv" if len(results.skipped) else None},
             "settings": settings.as_dict(),
             "events": {"settings": events.as_dict(), **{k: int(v) for k, v in extractor.stats.items()},
                        **reaction_info},

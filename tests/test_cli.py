@@ -189,3 +189,28 @@ def test_events_name_their_reaction_and_paths_are_queried_by_name(tmp_path, caps
     out = capsys.readouterr().out
     assert "most frequent" in out and "most probable" in out
     assert main(["network", str(run), "--path", "[H]", "[HH]"]) == 2  # no such path: one line
+
+
+def test_skip_bad_frames_flag_writes_the_list(tmp_path, capsys):
+    from builders import Box, write_extxyz
+
+    box = Box([20.0, 20.0, 20.0])
+    box.add(["H", "H"], [[0, 0, 0], [0.74, 0, 0]], (10, 10, 10))
+    path = tmp_path / "h2.extxyz"
+    write_extxyz(path, [box.frame(k, time_ps=0.01 * k) for k in range(8)])
+    lines = path.read_text().splitlines(keepends=True)
+    lines[4 * 5 + 2] = "H nan 0.0 0.0\n"  # frame 5, first atom
+    path.write_text("".join(lines))
+    assert main(["analyze", str(path), "--out", str(tmp_path / "stop"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "frame 5" in err and "byte offset" in err and not (tmp_path / "stop").exists()
+    run = tmp_path / "run"
+    assert main(["analyze", str(path), "--out", str(run), "--quiet", "--skip-bad-frames"]) == 0
+    import json
+
+    import pandas as pd
+
+    skipped = pd.read_csv(run / "skipped_frames.csv")
+    assert skipped["frame"].tolist() == [5]
+    assert json.loads((run / "manifest.json").read_text())["skipped_frames"]["n"] == 1
+    assert 5 not in pd.read_csv(run / "species_counts.csv")["frame"].tolist()

@@ -265,3 +265,119 @@ def test_fast_path_equals_general_parser(tmp_path):
     for a, b in zip(fast, slow):
         np.testing.assert_array_equal(a.positions, b.positions)
         assert a.time_ps == b.time_ps and np.array_equal(a.cell, b.cell)
+
+
+# --- bad frames: byte offsets and skipping (issue 8) ----------------------------------
+
+def _three_frame_file(tmp_path, fmt, gz=False):
+    """A 3-frame file of format ``fmt``; returns (path, format, options, byte offset of each frame)."""
+    frames = small_frames(3)
+    suffix = ".gz" if gz else ""
+    if fmt in ("extxyz", "xyz"):
+        path = tmp_path / f"t.xyz{suffix}"
+        write_extxyz(path, frames)
+        if fmt == "xyz":  # plain XYZ: no Lattice=, cell from --cell
+            opener = gzip.open if gz else open
+            with opener(path, "rt") as fh:
+                text = fh.read()
+            text = "\n".join("comment" if line.startswith("Lattice=") else line for line in text.split("\n"))
+            with opener(path, "wt") as fh:
+                fh.write(text)
+        marker, options = f"\n{frames[0].n_atoms}\n".encode(), {"cell": np.diag([12.0, 13.0, 14.0])}
+    elif fmt == "lammps-dump":
+        path = tmp_path / f"dump.lammpstrj{suffix}"
+        write_dump(tmp_path / "plain", frames)
+        data = (tmp_path / "plain").read_bytes()
+        path.write_bytes(gzip.compress(data) if gz else data)
+        marker, options = b"ITEM: TIMESTEP", {"elements": ["C", "H", "O", "Na"]}
+    else:
+        path = tmp_path / f"bonds.reaxff{suffix}"
+        data = (REAXFF_BONDS + REAXFF_BONDS.split("#\n# Timestep 10")[0].replace("Timestep 0", "Timestep 20")).encode()
+        path.write_bytes(gzip.compress(data) if gz else data)
+        marker, options = b"# Timestep", {"elements": ["C", "H"]}
+    data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+    starts = [0]
+    while len(starts) < 3:
+        starts.append(data.index(marker, starts[-1] + 1) + (1 if marker.startswith(b"\n") else 0))
+    return path, fmt, options, starts
+
+
+def _corrupt_frame_1(path, starts, gz):
+    """Replace the last number of frame 1's last atom line by garbage; returns the new frame offsets."""
+    data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+    end = data.rindex(b"\n", 0, data.rindex(b"\n", starts[1], starts[2]))  # start of the frame's last line
+    if path.name.startswith("bonds"):
+        end = data.rindex(b"\n", 0, end)  # reaxff frames end with a '#' line
+    line_end = data.index(b"\n", end + 1)
+    line = data[end + 1:line_end].rsplit(b" ", 1)[0] + b" 1.2.3"
+    shift = len(line) - (line_end - end - 1)
+    data = data[:end + 1] + line + data[line_end:]
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return [starts[0], starts[1], starts[2] + shift]
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gz"])
+@pytest.mark.parametrize("fmt", ["extxyz", "xyz", "lammps-dump", "lammps-bonds"])
+def test_bad_frame_names_frame_and_byte_offset_and_can_be_skipped(tmp_path, fmt, gz):
+    path, fmt, options, starts = _three_frame_file(tmp_path, fmt, gz)
+    cell = options.pop("cell", None)
+    clean = list(iter_frames(path, fmt, cell=cell, **options))
+    assert len(clean) == 3
+    starts = _corrupt_frame_1(path, starts, gz)
+    with pytest.raises(TrajectoryError) as err:
+        list(iter_frames(path, fmt, cell=cell, **options))
+    assert str(err.value).startswith(f"{path}, frame 1: ")
+    assert str(err.value).endswith(f"(byte offset {starts[1]})")
+    assert (err.value.frame, err.value.offset) == (1, starts[1])
+    errors = []
+    kept = list(iter_frames(path, fmt, cell=cell, on_error=errors.append, **options))
+    assert [f.index for f in kept] == [0, 2]
+    assert [(e.frame, e.offset) for e in errors] == [(1, starts[1])]
+    for got, want in zip(kept, clean[::2]):
+        assert got.step == want.step
+        if want.positions is not None:
+            np.testing.assert_array_equal(got.positions, want.positions)
+    traj = open_trajectory(path, fmt, **options)
+    assert list(traj.offsets) == starts  # the bad frame keeps its place in the index
+    assert traj.read_frame(2).step == clean[2].step
+    with pytest.raises(TrajectoryError, match=rf"frame 1: .*\(byte offset {starts[1]}\)"):
+        traj.read_frame(1)
+
+
+def test_broken_header_mid_file_is_skipped_by_scanning_to_the_next_frame(tmp_path):
+    path = tmp_path / "t.xyz"
+    write_extxyz(path, small_frames(5))
+    text = path.read_bytes().split(b"\n")
+    per = 13  # 11 atoms + 2 header lines
+    text[2 * per] = b"garbage"  # the atom count of frame 2
+    text[3 * per + 3] = b""  # frame 3 loses an atom line: its count no longer matches
+    path.write_bytes(b"\n".join(text))
+    errors = []
+    assert [f.index for f in iter_frames(path, on_error=errors.append)] == [0, 1, 4]
+    assert [e.frame for e in errors] == [2, 3]
+    assert "expected the atom count" in errors[0].message
+    assert len(open_trajectory(path)) == 5
+
+
+def test_lammps_corrupt_atoms_header_mid_file_is_an_error_not_truncation(tmp_path):
+    path = tmp_path / "dump.lammpstrj"
+    write_dump(path, small_frames(4))
+    data = path.read_bytes()
+    second = data.index(b"ITEM: ATOMS", data.index(b"ITEM: ATOMS") + 1)
+    path.write_bytes(data[:second] + b"ITEM: ATMOS" + data[second + 11:])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not a TruncatedFrameWarning: frames 2 and 3 are fine
+        with pytest.raises(TrajectoryError, match="frame 1: "):
+            list(iter_frames(path, elements=["C", "H", "O", "Na"]))
+        errors = []
+        kept = list(iter_frames(path, elements=["C", "H", "O", "Na"], on_error=errors.append))
+    assert [f.index for f in kept] == [0, 2, 3] and [e.frame for e in errors] == [1]
+
+
+def test_errors_are_one_line_and_picklable():
+    import pickle
+
+    err = TrajectoryError("a.xyz", 3, "Error tokenizing data.\nC error: Expected 4 fields\n", offset=120)
+    assert str(err) == "a.xyz, frame 3: Error tokenizing data. C error: Expected 4 fields (byte offset 120)"
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.path, again.frame, again.offset, str(again)) == ("a.xyz", 3, 120, str(err))

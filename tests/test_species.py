@@ -1,6 +1,7 @@
 """Species detection on designed systems with known answers."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from dataclasses import replace
 
@@ -134,3 +135,84 @@ def test_unchanged_molecules_are_not_canonicalised_again(monkeypatch):
     monkeypatch.setattr(cat, "skeleton_key", lambda *a: calls.append(1) or (_ for _ in ()).throw(AssertionError))
     p.partition(replace(frame, index=1))
     assert calls == []
+
+
+# --- bad frames in a long file (issue 8) ------------------------------------------------
+
+def _long_extxyz(path, n_frames=200, skip=None):
+    """EC + PF6- + Na+ jittering for ``n_frames`` frames; frame ``skip`` left out when given.
+
+    Returns the byte offset at which every written frame starts.
+    """
+    from builders import write_extxyz
+
+    box = Box([14.0, 14.0, 14.0])
+    box.add(*molecule("O=C1OCCO1"), (4, 4, 4))
+    box.add(*octahedral(), (10, 10, 10))
+    box.add(["Na"], [[0, 0, 0]], (4, 10, 10))
+    frames = [box.frame(k, jitter=0.03, seed=k, time_ps=0.01 * k) for k in range(n_frames) if k != skip]
+    write_extxyz(path, frames)
+    text = path.read_bytes()
+    n_lines = frames[0].n_atoms + 2
+    starts, pos = [], 0
+    for k, line in enumerate(text.splitlines(keepends=True)):
+        if k % n_lines == 0:
+            starts.append(pos)
+        pos += len(line)
+    return starts
+
+
+CORRUPTIONS = {
+    "garbage number": lambda lines: lines.__setitem__(5, b"C 1.2.3 4.0 5.0\n"),
+    "nan coordinate": lambda lines: lines.__setitem__(5, b"C nan 4.0 5.0\n"),
+    "nul bytes": lambda lines: lines.__setitem__(4, b"\x00" * 300 + b"\n"),
+    "wrong atom count": lambda lines: lines.__setitem__(0, b"5\n"),
+    "unknown element": lambda lines: lines.__setitem__(6, b"Qq 1.0 2.0 3.0\n"),
+}
+
+
+@pytest.mark.parametrize("corruption", sorted(CORRUPTIONS))
+def test_corrupt_frame_117_error_or_skip(tmp_path, corruption):
+    from seinet.errors import TrajectoryError
+    from seinet.species.analysis import AnalysisSettings, SpeciesAnalysis
+
+    path = tmp_path / "long.extxyz"
+    starts = _long_extxyz(path)
+    data = path.read_bytes()
+    frame = data[starts[117]:starts[118]].splitlines(keepends=True)
+    CORRUPTIONS[corruption](frame)
+    path.write_bytes(data[:starts[117]] + b"".join(frame) + data[starts[118]:])
+
+    with pytest.raises(TrajectoryError) as err:
+        SpeciesAnalysis(path).run()
+    message = str(err.value)
+    assert len(message.splitlines()) == 1
+    assert f"long.extxyz, frame 117: " in message and f"(byte offset {starts[117]})" in message
+    assert err.value.frame == 117 and err.value.offset == starts[117]
+
+    res = SpeciesAnalysis(path, AnalysisSettings(skip_bad_frames=True)).run().results
+    assert res.n_frames == 199
+    assert list(res.counts["frame"]) == [k for k in range(200) if k != 117]
+    assert res.skipped[["frame", "byte_offset"]].values.tolist() == [[117, starts[117]]]
+    assert list(res.skipped.columns) == ["frame", "file", "byte_offset", "reason"]
+    assert res.skipped["reason"][0] == err.value.message
+
+    clean = tmp_path / "clean.extxyz"
+    _long_extxyz(clean, skip=117)
+    ref = SpeciesAnalysis(clean).run().results
+    assert ref.skipped.empty and list(ref.skipped.columns) == list(res.skipped.columns)
+    pd.testing.assert_frame_equal(res.counts.drop(columns="frame").reset_index(drop=True),
+                                  ref.counts.drop(columns="frame"))
+    pd.testing.assert_frame_equal(res.species, ref.species)
+
+
+def test_skipped_frames_keep_segment_numbering(tmp_path):
+    from seinet.species.analysis import AnalysisSettings, SpeciesAnalysis
+
+    paths = [tmp_path / "a.extxyz", tmp_path / "b.extxyz"]
+    starts = [_long_extxyz(p, n_frames=6) for p in paths]
+    data = paths[0].read_bytes()
+    paths[0].write_bytes(data[:starts[0][5]] + b"garbage\n")  # the last frame of segment 1 is bad
+    res = SpeciesAnalysis(paths, AnalysisSettings(skip_bad_frames=True)).run().results
+    assert res.skipped["frame"].tolist() == [5]
+    assert res.counts["frame"].tolist() == [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]

@@ -5,8 +5,11 @@
 >>> for frame in traj.iter_frames(0, None, 10): ...
 
 Adding a format is one module with a reader class and one :func:`register_format`
-call here. Every reader yields :class:`~seinet.frame.Frame` records;
-:func:`iter_frames` adds slicing and the checks of :mod:`seinet.io.validate`.
+call here. Every reader yields :class:`~seinet.frame.Frame` records from
+``iter_frames(start, stop, step, *, check=None, on_error=None)``: ``check`` is applied
+to every frame and ``on_error``, when given, receives the
+:class:`~seinet.errors.TrajectoryError` of every bad frame (which is then skipped).
+:func:`iter_frames` here passes the checks of :mod:`seinet.io.validate`.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from ..errors import ConfigError
 from ..frame import Frame
 from ._text import strip_gz
 from .ase_io import ASETrajectory
+from .base import ErrorHandler
 from .extxyz import ExtXYZTrajectory
 from .lammps_dump import LammpsDumpTrajectory
 from .mda import UniverseTrajectory
 from . import mda_reader  # noqa: F401  registers GPUMDXYZ/EXTXYZ with MDAnalysis
 from .reaxff_bonds import ReaxFFBondsTrajectory
-from .validate import validated
+from .validate import FrameValidator
 
 __all__ = ["FORMATS", "Format", "register_format", "detect_format", "open_trajectory", "iter_frames",
            "ExtXYZTrajectory", "LammpsDumpTrajectory", "ReaxFFBondsTrajectory", "ASETrajectory",
@@ -99,7 +103,18 @@ def open_trajectory(source, format: str = "auto", **options):
 
 
 def iter_frames(source, format: str = "auto", *, start: int = 0, stop: int | None = None, step: int = 1,
-                cell: np.ndarray | None = None, **options) -> Iterator[Frame]:
-    """Validated frames ``start:stop:step`` of a trajectory (see :func:`open_trajectory`)."""
+                cell: np.ndarray | None = None, on_error: ErrorHandler | None = None,
+                **options) -> Iterator[Frame]:
+    """Validated frames ``start:stop:step`` of a trajectory (see :func:`open_trajectory`).
+
+    Parameters
+    ----------
+    cell : ndarray (3, 3), optional
+        Replaces the file's cell (``--cell``).
+    on_error : callable, optional
+        Receives the :class:`~seinet.errors.TrajectoryError` (path, frame, byte offset,
+        message) of every frame that does not parse or fails validation; that frame is
+        skipped and reading goes on. None (default): the first bad frame raises.
+    """
     traj = open_trajectory(source, format, **options)
-    return validated(traj.iter_frames(start, stop, step), traj.path, cell)
+    return traj.iter_frames(start, stop, step, check=FrameValidator(traj.path, cell), on_error=on_error)

@@ -7,7 +7,7 @@ token that is not a number) returns a failure code and the caller falls back to 
 general pandas parser, which reports the problem properly.
 
 Number syntax: optional sign, digits, optional fraction, optional exponent, and
-``nan``/``inf``. Up to 18 significant digits are read exactly and scaled by an exact
+``nan``/``inf``/``infinity``. Up to 18 significant digits are read exactly and scaled by an exact
 power of ten (correctly rounded for the usual ``%.8f``-style output); longer mantissas
 lose only digits beyond double precision.
 """
@@ -43,8 +43,9 @@ def _number(buf, p, end, pow10):
         return np.nan, p + 3, True
     if p + 2 < end and (buf[p] | 32) == 105 and (buf[p + 1] | 32) == 110 and (buf[p + 2] | 32) == 102:  # inf
         q = p + 3
-        while q < end and buf[q] > 32:
-            q += 1
+        if q + 4 < end and (buf[q] | 32) == 105 and (buf[q + 1] | 32) == 110 and (buf[q + 2] | 32) == 105 \
+                and (buf[q + 3] | 32) == 116 and (buf[q + 4] | 32) == 121:  # inity
+            q += 5
         return sign * np.inf, q, True
     mant = 0
     digits = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 
 from ..errors import TrajectoryError
 
@@ -29,11 +30,18 @@ def open_binary(path: str | os.PathLike) -> io.BufferedIOBase:
         raise TrajectoryError(path, None, "file not found")
     if os.path.isdir(path):
         raise TrajectoryError(path, None, "is a directory, expected a trajectory file")
+    if not path.endswith(".gz"):
+        try:
+            return open(path, "rb", buffering=1 << 20)
+        except OSError as exc:
+            raise TrajectoryError(path, None, f"cannot open: {exc}") from None
     try:
-        if path.endswith(".gz"):
-            fh = gzip.open(path, "rb")
-            fh.peek(1)  # fail early on a file that is not gzip
-            return fh
-        return open(path, "rb", buffering=1 << 20)
-    except (OSError, EOFError) as exc:
+        fh = gzip.open(path, "rb")
+    except OSError as exc:
         raise TrajectoryError(path, None, f"cannot open: {exc}") from None
+    try:
+        fh.peek(1)  # fail early on a file that is not gzip
+    except (OSError, EOFError, zlib.error) as exc:
+        fh.close()
+        raise TrajectoryError(path, None, f"not a readable gzip file: {exc}") from None
+    return fh

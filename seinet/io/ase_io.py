@@ -9,6 +9,8 @@ import numpy as np
 
 from ..errors import SeinetError, TrajectoryError
 from ..frame import Frame
+from .base import ErrorHandler, FrameCheck
+from .validate import checked
 
 __all__ = ["ASETrajectory", "frame_from_atoms"]
 
@@ -50,7 +52,13 @@ class ASETrajectory:
         if not os.path.exists(self.path):
             raise TrajectoryError(self.path, None, "file not found")
 
-    def iter_frames(self, start: int = 0, stop: int | None = None, step: int = 1) -> Iterator[Frame]:
+    def iter_frames(self, start: int = 0, stop: int | None = None, step: int = 1, *,
+                    check: FrameCheck | None = None, on_error: ErrorHandler | None = None) -> Iterator[Frame]:
+        """Frames ``start:stop:step``; ``check``/``on_error`` as for text readers, except that
+        ASE cannot resume after a frame it fails to read: that error always ends the iteration."""
+        return checked(self._frames(start, stop, step), check, on_error)
+
+    def _frames(self, start: int, stop: int | None, step: int) -> Iterator[Frame]:
         import ase.io
 
         index = 0

@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import TrajectoryError
 from ..frame import Frame
 from ._fastparse import parse_atom_block, symbol_codes
-from .base import TextTrajectory, Truncated, read_lines
+from .base import TextTrajectory, Truncated, parse_step
 
 __all__ = ["ExtXYZTrajectory", "parse_comment", "parse_properties"]
 
@@ -50,7 +50,7 @@ def parse_properties(spec: str) -> list[tuple[str, str, int]]:
     out = []
     for i in range(0, len(parts), 3):
         name, kind, count = parts[i], parts[i + 1].upper(), parts[i + 2]
-        if kind not in "SRIL" or not count.isdigit():
+        if kind not in ("S", "R", "I", "L") or not (count.isascii() and count.isdigit()) or int(count) < 1:
             raise ValueError(f"malformed Properties={spec!r}")
         out.append((name, kind, int(count)))
     return out
@@ -67,6 +67,7 @@ class ExtXYZTrajectory(TextTrajectory):
     """Reader for extended and plain XYZ files (see module docstring)."""
 
     format_name = "extxyz"
+    header_line = re.compile(rb"^[ \t]*[0-9]{1,18}[ \t]*\r?$", re.M)  # an atom count
 
     def __init__(self, path, time_unit_fs: float = 1.0, properties: tuple[str, ...] | None = None) -> None:
         super().__init__(path)
@@ -75,6 +76,7 @@ class ExtXYZTrajectory(TextTrajectory):
         self.properties = None if properties is None else {"species", "pos", *properties}
         self._symbols: np.ndarray | None = None
         self._codes: np.ndarray | None = None  # elements as bytes, for the fast tokenizer
+        self._extended: bool | None = None  # whether comment lines carry key=value pairs
 
     def _read_block(self, fh, index):
         first = fh.readline()
@@ -82,6 +84,8 @@ class ExtXYZTrajectory(TextTrajectory):
             first = fh.readline()
         if not first:
             return None
+        if not first.endswith(b"\n"):
+            raise Truncated
         try:
             n = int(first.split()[0])
         except ValueError:
@@ -91,7 +95,16 @@ class ExtXYZTrajectory(TextTrajectory):
         comment = fh.readline()
         if not comment:
             raise Truncated
-        return [first, comment, *read_lines(fh, n)]
+        if self._extended is None:
+            self._extended = b"=" in comment
+        return [first, comment, *self._atom_lines(fh, n, index)]
+
+    def _starts_frame(self, fh, line):
+        """An atom count followed by a comment line (with ``key=value`` pairs when the file has them)."""
+        if self.header_line.match(line) is None or int(line) <= 0:
+            return False
+        comment = fh.peek()
+        return bool(comment) and (not self._extended or b"=" in comment)
 
     def _parse(self, lines, index):
         n = int(lines[0].split()[0])
@@ -104,6 +117,10 @@ class ExtXYZTrajectory(TextTrajectory):
         names = [c[0] for c in columns]
         if "species" not in names or "pos" not in names:
             raise TrajectoryError(self.path, index, "Properties= must include species and pos")
+        if len(set(names)) != len(names) or columns[names.index("species")][1:] != ("S", 1) \
+                or columns[names.index("pos")][1:] != ("R", 3):
+            raise TrajectoryError(self.path, index, f"Properties={props} must name each column once, "
+                                  f"with species:S:1 and pos:R:3")
         ncol = sum(c[2] for c in columns)
         first_col, wanted = {}, []
         col = 0
@@ -122,13 +139,12 @@ class ExtXYZTrajectory(TextTrajectory):
             table = pd.read_csv(io.BytesIO(body), sep=r"\s+", header=None, engine="c", usecols=wanted,
                                 dtype={first_col["species"]: str})
         except (pd.errors.ParserError, ValueError) as exc:
+            self._check_fields(lines, index, ncol, props)
             raise TrajectoryError(self.path, index, f"malformed atom line: {exc}") from None
+        if props and len(body.split()) != n * ncol:  # general path only: first frame or an anomaly
+            self._check_fields(lines, index, ncol, props)
         if len(table) != n or table.isna().all(axis=0).any():
             raise TrajectoryError(self.path, index, f"expected {n} atom lines with {ncol} columns")
-        if props and len(body.split()) != n * ncol:  # general path only: first frame or an anomaly
-            bad = next(k for k, line in enumerate(lines[2:]) if len(line.split()) != ncol)
-            raise TrajectoryError(self.path, index, f"atom line {bad + 1} has {len(lines[2 + bad].split())} "
-                                  f"fields, Properties= says {ncol}")
         table.columns = range(table.shape[1])
         pos_in_table = {c: k for k, c in enumerate(wanted)}
         symbols = positions = None
@@ -148,6 +164,14 @@ class ExtXYZTrajectory(TextTrajectory):
         symbols = self._intern(symbols)
         return Frame(index=index, symbols=symbols, positions=positions, cell=self._cell(info, index),
                      time_ps=self._time(info, index), step=self._step(info), arrays=arrays, source=self.path)
+
+    def _check_fields(self, lines: list[bytes], index: int, ncol: int, props: str | None) -> None:
+        """Raise for the first atom line whose field count differs from Properties= (plain XYZ: is too small)."""
+        for k, line in enumerate(lines[2:]):
+            m = len(line.split())
+            if m < ncol or (props and m != ncol):
+                raise TrajectoryError(self.path, index, f"atom line {k + 1} has {m} fields, "
+                                      f"{'Properties= says' if props else 'expected'} {ncol}")
 
     def _fast(self, body: bytes, n: int, ncol: int, columns, first_col: dict, wanted: list):
         """The numba tokenizer, once the elements are known (see :mod:`seinet.io._fastparse`).
@@ -198,7 +222,7 @@ class ExtXYZTrajectory(TextTrajectory):
     @staticmethod
     def _step(info: dict) -> int | None:
         s = _get(info, "Step")
-        return int(s) if s is not None and s.lstrip("-").isdigit() else None
+        return None if s is None else parse_step(s)
 
     def _intern(self, symbols: np.ndarray) -> np.ndarray:
         """Return the first frame's symbol array when this frame's symbols equal it."""

@@ -11,15 +11,18 @@ Columns recognised: ``id``, ``type``, ``element``, and one position triple out o
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, TrajectoryError
 from ..frame import Frame
-from .base import TextTrajectory, Truncated, read_lines
+from .base import TextTrajectory, Truncated, parse_step
 
 __all__ = ["LammpsDumpTrajectory", "lammps_box_to_cell"]
+
+_MAX_HEADER = 64  # lines before 'ITEM: ATOMS' (a dump writes about ten)
 
 
 def lammps_box_to_cell(bounds: np.ndarray, tilts: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -50,6 +53,7 @@ class LammpsDumpTrajectory(TextTrajectory):
     """Reader for LAMMPS text dumps (see module docstring)."""
 
     format_name = "lammps-dump"
+    header_line = re.compile(rb"^ITEM:", re.M)
 
     def __init__(self, path, elements: list[str] | None = None, timestep_fs: float | None = None) -> None:
         super().__init__(path)
@@ -58,39 +62,53 @@ class LammpsDumpTrajectory(TextTrajectory):
         self._symbols: np.ndarray | None = None
 
     def _read_block(self, fh, index):
-        head = []
         line = fh.readline()
         while line and not line.strip():
             line = fh.readline()
         if not line:
             return None
+        if not line.startswith(b"ITEM:"):
+            raise TrajectoryError(self.path, index, f"expected 'ITEM: TIMESTEP', found {line[:60]!r}")
+        head = []
         while True:
             if not line:
                 raise Truncated
             head.append(line)
             if line.startswith(b"ITEM: ATOMS"):
                 break
+            if len(head) > _MAX_HEADER:
+                raise TrajectoryError(self.path, index, "no 'ITEM: ATOMS' line in the frame header")
             line = fh.readline()
+            if line.startswith(b"ITEM: TIMESTEP"):
+                raise TrajectoryError(self.path, index, "the next frame starts before 'ITEM: ATOMS'")
         try:
-            n = int(head[head.index(b"ITEM: NUMBER OF ATOMS\n") + 1])
+            n = int(head[[h.rstrip() for h in head].index(b"ITEM: NUMBER OF ATOMS") + 1])
         except (ValueError, IndexError):
             raise TrajectoryError(self.path, index, "missing or malformed 'ITEM: NUMBER OF ATOMS'") from None
-        return head + read_lines(fh, n)
+        if n <= 0:
+            raise TrajectoryError(self.path, index, f"number of atoms must be positive, found {n}")
+        return head + self._atom_lines(fh, n, index)
+
+    def _starts_frame(self, fh, line):
+        return line.startswith(b"ITEM: TIMESTEP")
 
     def _parse(self, lines, index):
         items = {}
         k = 0
         while not lines[k].startswith(b"ITEM: ATOMS"):
             if lines[k].startswith(b"ITEM:"):
-                items[lines[k][6:].strip().decode()] = k
+                items[lines[k][6:].strip().decode("utf-8", "replace")] = k
             k += 1
-        columns = lines[k].split()[2:]
-        columns = [c.decode() for c in columns]
+        columns = [c.decode("utf-8", "replace") for c in lines[k].split()[2:]]
+        if not columns or len(set(columns)) != len(columns):
+            raise TrajectoryError(self.path, index, f"malformed column list {lines[k][:80]!r}")
         atom_lines = lines[k + 1:]
         n = len(atom_lines)
         step = None
         if "TIMESTEP" in items:
-            step = int(lines[items["TIMESTEP"] + 1])
+            step = parse_step(lines[items["TIMESTEP"] + 1])
+            if step is None:
+                raise TrajectoryError(self.path, index, f"malformed TIMESTEP {lines[items['TIMESTEP'] + 1][:40]!r}")
         # ITEM: TIME is in the run's unit style (fs for real, ps for metal), which the
         # dump does not say; the time therefore comes from step * --timestep-fs.
         time_ps = None
@@ -100,47 +118,57 @@ class LammpsDumpTrajectory(TextTrajectory):
         cell = origin = None
         if box_key is not None:
             i = items[box_key]
-            rows = [lines[i + 1 + r].split() for r in range(3)]
             try:
+                if i + 3 >= k:
+                    raise ValueError
+                rows = [lines[i + 1 + r].split() for r in range(3)]
                 bounds = np.array([[float(r[0]), float(r[1])] for r in rows])
                 tilts = tuple(float(r[2]) for r in rows) if len(rows[0]) >= 3 else (0.0, 0.0, 0.0)
             except (ValueError, IndexError):
                 raise TrajectoryError(self.path, index, "malformed BOX BOUNDS") from None
+            if not (np.isfinite(bounds).all() and np.isfinite(tilts).all()):
+                raise TrajectoryError(self.path, index, "non-finite BOX BOUNDS")
             cell, origin = lammps_box_to_cell(bounds, tilts)
         try:
             table = pd.read_csv(io.BytesIO(b"".join(atom_lines)), sep=r"\s+", header=None, names=columns,
                                 engine="c", dtype={"element": str})
         except (pd.errors.ParserError, ValueError) as exc:
             raise TrajectoryError(self.path, index, f"malformed atom line: {exc}") from None
-        if len(table) != n:
-            raise TrajectoryError(self.path, index, f"expected {n} atom lines with {len(columns)} columns")
+        if len(table) != n or len(b"".join(atom_lines).split()) != n * len(columns):
+            bad = next((r for r, line in enumerate(atom_lines) if len(line.split()) != len(columns)), 0)
+            raise TrajectoryError(self.path, index, f"atom line {bad + 1} has {len(atom_lines[bad].split())} "
+                                  f"fields, ITEM: ATOMS names {len(columns)}")
         if "id" in table:
+            if table["id"].dtype.kind not in "iu":
+                raise TrajectoryError(self.path, index, "non-integer atom id")
             table = table.sort_values("id", kind="stable")
         positions = self._positions(table, cell, origin, index)
         symbols = self._symbols_of(table, index)
         arrays = {}
-        if "q" in table:
-            arrays["charge"] = table["q"].to_numpy(np.float64)
-        if {"vx", "vy", "vz"} <= set(table.columns):
-            arrays["velocities"] = table[["vx", "vy", "vz"]].to_numpy(np.float64)
-        if {"fx", "fy", "fz"} <= set(table.columns):
-            arrays["forces"] = table[["fx", "fy", "fz"]].to_numpy(np.float64)
+        for name, cols in (("charge", ["q"]), ("velocities", ["vx", "vy", "vz"]), ("forces", ["fx", "fy", "fz"])):
+            if set(cols) <= set(table.columns):
+                values = self._floats(table, cols, index)
+                arrays[name] = values[:, 0] if len(cols) == 1 else values
         return Frame(index=index, symbols=symbols, positions=positions, cell=cell, time_ps=time_ps,
                      step=step, arrays=arrays, source=self.path)
+
+    def _floats(self, table, cols, index) -> np.ndarray:
+        try:
+            return table[cols].to_numpy(np.float64)
+        except (ValueError, TypeError):
+            raise TrajectoryError(self.path, index, f"non-numeric value in column(s) {' '.join(cols)}") from None
 
     def _positions(self, table, cell, origin, index):
         cols = set(table.columns)
         for names, scaled in ((("x", "y", "z"), False), (("xu", "yu", "zu"), False),
                               (("xs", "ys", "zs"), True), (("xsu", "ysu", "zsu"), True)):
             if set(names) <= cols:
-                try:
-                    xyz = table[list(names)].to_numpy(np.float64)
-                except (ValueError, TypeError):
-                    raise TrajectoryError(self.path, index, "non-numeric coordinates") from None
+                xyz = self._floats(table, list(names), index)
                 if scaled:
                     if cell is None:
                         raise TrajectoryError(self.path, index, "scaled coordinates need BOX BOUNDS")
-                    xyz = origin + xyz @ cell
+                    with np.errstate(invalid="ignore", over="ignore"):  # validation reports non-finite values
+                        xyz = origin + xyz @ cell
                 return xyz
         raise TrajectoryError(self.path, index, f"no position columns (x y z, xu yu zu or xs ys zs) in {list(table.columns)}")
 
@@ -149,12 +177,15 @@ class LammpsDumpTrajectory(TextTrajectory):
             symbols = table["element"].to_numpy().astype(str)
         elif "type" in table:
             types = table["type"].to_numpy()
+            if types.dtype.kind not in "iu":
+                raise TrajectoryError(self.path, index, "non-integer atom type")
             if self.elements is None:
                 raise ConfigError(f"{self.path}: the dump has atom types but no element column; "
                                   f"pass --elements (e.g. --elements C,H,O for types 1,2,3)")
-            if types.min() < 1 or types.max() > len(self.elements):
-                raise TrajectoryError(self.path, index,
-                                      f"atom type {int(types.max())} has no element in --elements {','.join(self.elements)}")
+            bad = (types < 1) | (types > len(self.elements))
+            if bad.any():
+                raise TrajectoryError(self.path, index, f"atom type {int(types[bad][0])} has no element in "
+                                      f"--elements {','.join(self.elements)}")
             symbols = np.asarray(self.elements, dtype=str)[types.astype(np.int64) - 1]
         else:
             raise TrajectoryError(self.path, index, "neither 'element' nor 'type' column")

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..frame import Frame
+from .base import ErrorHandler, FrameCheck
+from .validate import checked
 
 __all__ = ["UniverseTrajectory"]
 
@@ -30,7 +32,12 @@ class UniverseTrajectory:
         self.path = str(getattr(universe.trajectory, "filename", None) or "<Universe>")
         self.symbols = _symbols(universe)
 
-    def iter_frames(self, start: int = 0, stop: int | None = None, step: int = 1) -> Iterator[Frame]:
+    def iter_frames(self, start: int = 0, stop: int | None = None, step: int = 1, *,
+                    check: FrameCheck | None = None, on_error: ErrorHandler | None = None) -> Iterator[Frame]:
+        """Frames ``start:stop:step``; ``check``/``on_error`` as for text readers (check failures only)."""
+        return checked(self._frames(start, stop, step), check, on_error)
+
+    def _frames(self, start: int, stop: int | None, step: int) -> Iterator[Frame]:
         for ts in self.universe.trajectory[start:stop:step]:
             cell = None
             if ts.dimensions is not None and np.all(ts.dimensions[:3] > 0):

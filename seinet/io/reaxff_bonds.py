@@ -19,19 +19,24 @@ only; both are read. Atoms are not sorted by id in the file; frames are. Element
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..errors import ConfigError, TrajectoryError
 from ..frame import BondList, Frame
-from .base import TextTrajectory, Truncated, read_lines
+from .base import TextTrajectory, Truncated, parse_step
 
 __all__ = ["ReaxFFBondsTrajectory"]
+
+_MAX_HEADER = 64  # header lines between '# Timestep' and '# id type'
 
 
 class ReaxFFBondsTrajectory(TextTrajectory):
     """Reader for ``fix reaxff/bonds`` files (see module docstring)."""
 
     format_name = "lammps-bonds"
+    header_line = re.compile(rb"^[ \t]*#", re.M)
 
     def __init__(self, path, elements: list[str] | None = None, timestep_fs: float | None = None) -> None:
         super().__init__(path)
@@ -45,7 +50,7 @@ class ReaxFFBondsTrajectory(TextTrajectory):
     def _read_block(self, fh, index):
         line = fh.readline()
         while line and not line.startswith(b"# Timestep"):
-            if line.strip() not in (b"", b"#"):
+            if not self._is_separator(line):
                 raise TrajectoryError(self.path, index, f"expected '# Timestep', found {line[:60]!r}")
             line = fh.readline()
         if not line:
@@ -56,6 +61,8 @@ class ReaxFFBondsTrajectory(TextTrajectory):
             line = fh.readline()
             if not line:
                 raise Truncated
+            if line.startswith(b"# Timestep") or not line.startswith(b"#") or len(head) > _MAX_HEADER:
+                raise TrajectoryError(self.path, index, "header without '# id type ...' line")
             head.append(line)
             if line.startswith(b"# Number of particles"):
                 try:
@@ -66,10 +73,23 @@ class ReaxFFBondsTrajectory(TextTrajectory):
                 break
         if n is None:
             raise TrajectoryError(self.path, index, "missing '# Number of particles'")
-        return head + read_lines(fh, n)
+        if n <= 0:
+            raise TrajectoryError(self.path, index, f"number of particles must be positive, found {n}")
+        return head + self._atom_lines(fh, n, index)
+
+    def _starts_frame(self, fh, line):
+        return line.startswith(b"# Timestep")
+
+    def _is_separator(self, line):
+        return line.strip() in (b"", b"#")
+
+    def _is_atom_line(self, line, atoms):
+        return not line.lstrip().startswith(b"#")
 
     def _parse(self, lines, index):
-        step = int(lines[0].split()[2])
+        step = parse_step(lines[0][len(b"# Timestep"):])
+        if step is None:
+            raise TrajectoryError(self.path, index, f"malformed {lines[0][:40]!r}")
         k = next(i for i, line in enumerate(lines) if line.startswith(b"# id type")) + 1
         atoms = lines[k:]
         n = len(atoms)
@@ -81,24 +101,27 @@ class ReaxFFBondsTrajectory(TextTrajectory):
             f = line.split()
             try:
                 i, t, nb = int(f[0]), int(f[1]), int(f[2])
-                if len(f) != 7 + 2 * nb:
+                if nb < 0 or len(f) != 7 + 2 * nb or not 1 <= i <= n:
                     raise ValueError
                 ids[row], types[row] = i, t
                 charge[row] = float(f[-1])
                 for m in range(nb):  # a bond may be listed on one side only: take both
                     j = int(f[3 + m])
+                    if not 1 <= j <= n or j == i:
+                        raise ValueError
                     pi.append(min(i, j))
                     pj.append(max(i, j))
                     po.append(float(f[4 + nb + m]))
-            except (ValueError, IndexError):
+            except (ValueError, IndexError, OverflowError):
                 raise TrajectoryError(self.path, index, f"malformed atom line {line[:60]!r}") from None
         order = np.argsort(ids, kind="stable")
         ids, types, charge = ids[order], types[order], charge[order]
         if not np.array_equal(ids, np.arange(1, n + 1)):
             raise TrajectoryError(self.path, index, "atom ids are not 1..N")
-        if types.min() < 1 or types.max() > len(self.elements):
-            raise TrajectoryError(self.path, index,
-                                  f"atom type {int(types.max())} has no element in --elements {','.join(self.elements)}")
+        bad = (types < 1) | (types > len(self.elements))
+        if bad.any():
+            raise TrajectoryError(self.path, index, f"atom type {int(types[bad][0])} has no element in "
+                                  f"--elements {','.join(self.elements)}")
         symbols = self.elements[types - 1]
         if self._symbols is not None and np.array_equal(symbols, self._symbols):
             symbols = self._symbols

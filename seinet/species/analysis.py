@@ -47,6 +47,9 @@ class AnalysisSettings:
         See :mod:`seinet.bonds.cutoffs`.
     start, stop, step : int
         Frame slice (applied per file).
+    skip_bad_frames : bool
+        Skip a frame that does not parse or fails validation (logged as a warning and
+        listed in :attr:`SpeciesResults.skipped`) instead of stopping at it.
     """
 
     format: str = "auto"
@@ -58,6 +61,7 @@ class AnalysisSettings:
     start: int = 0
     stop: int | None = None
     step: int = 1
+    skip_bad_frames: bool = False
 
     def cell_matrix(self) -> np.ndarray | None:
         if self.cell is None:
@@ -73,7 +77,8 @@ class AnalysisSettings:
         return {"format": self.format, "elements": list(self.elements) if self.elements else None,
                 "cell": list(self.cell) if self.cell else None, "timestep_fs": self.timestep_fs,
                 "bonds": self.bond_rules.as_dict(), "contacts": self.contact_rules.as_dict(),
-                "start": self.start, "stop": self.stop, "step": self.step}
+                "start": self.start, "stop": self.stop, "step": self.step,
+                "skip_bad_frames": self.skip_bad_frames}
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,9 @@ class SpeciesResults:
         MD step of every analysed frame (-1 where the file gives none).
     cells : DataFrame
         frame, time_ps and cell lengths/volume per frame (for the manifest and later stages).
+    skipped : DataFrame
+        Frames skipped as bad (``skip_bad_frames``): frame (numbered like ``counts``), file,
+        byte_offset (of the frame in its file; -1 when unknown), reason. Empty when none.
     """
 
     species: pd.DataFrame
@@ -107,6 +115,7 @@ class SpeciesResults:
     id_map: np.ndarray
     cells: pd.DataFrame
     steps: np.ndarray
+    skipped: pd.DataFrame = field(default_factory=lambda: _skipped_table([]))
 
 
 class SpeciesAnalysis:
@@ -135,24 +144,36 @@ class SpeciesAnalysis:
         #: The run's species registry (internal ids of the partitions); a sink may read it while frames stream.
         self.catalogue = SpeciesCatalogue()
 
-    def _frames(self):
-        """Yield ``(global frame index, frame)``; segments continue each other's numbering."""
+    def _frames(self, skipped: list | None = None):
+        """Yield ``(global frame index, frame)``; segments continue each other's numbering.
+
+        With ``skipped`` (a list), bad frames are appended to it as
+        ``(global frame, file, byte offset, reason)`` and reading goes on.
+        """
         s = self.settings
         options = {"elements": list(s.elements) if s.elements else None, "timestep_fs": s.timestep_fs}
         if s.format in ("auto", "extxyz", "xyz"):
             options["properties"] = ("charge",)  # velocities and forces are not needed for species
         offset = 0
         for src in self.sources:
-            last = -1
-            for frame in iter_frames(src, s.format, start=s.start, stop=s.stop, step=s.step,
-                                     cell=s.cell_matrix(), **options):
-                last = frame.index
+            last = [-1]  # index of the last frame of this file read so far, good or bad
+
+            def skip(err: TrajectoryError, offset: int = offset) -> None:
+                frame = last[0] + 1 if err.frame is None else err.frame
+                last[0] = max(last[0], frame)
+                log.warning("skipped bad frame: %s", err)
+                skipped.append((offset + frame, err.path, -1 if err.offset is None else err.offset, err.message))
+
+            for frame in iter_frames(src, s.format, start=s.start, stop=s.stop, step=s.step, cell=s.cell_matrix(),
+                                     on_error=None if skipped is None else skip, **options):
+                last[0] = frame.index
                 yield offset + frame.index, frame
-            offset += last + 1
+            offset += last[0] + 1
 
     def run(self) -> "SpeciesAnalysis":
         """Analyse all frames; returns self with :attr:`results` set."""
         catalogue = self.catalogue = SpeciesCatalogue()
+        skipped: list | None = [] if self.settings.skip_bad_frames else None
         frames, times, steps, unit_rows, frag_rows, cells = [], [], [], [], [], []
         bar = None
         if self.progress:
@@ -166,7 +187,7 @@ class SpeciesAnalysis:
         def prepared():
             """Second read-ahead stage: the stateless neighbour searches of parsed frames."""
             nonlocal symbols, first_path
-            for number, frame in prefetch(self._frames()):
+            for number, frame in prefetch(self._frames(skipped)):
                 if not holder:
                     symbols, first_path = frame.symbols, frame.source
                     holder.append(Partitioner(symbols, self.settings.bond_rules, self.settings.contact_rules,
@@ -200,7 +221,8 @@ class SpeciesAnalysis:
             bar.close()
         if not holder:
             where = ", ".join(str(s) for s in self.sources)
-            raise TrajectoryError(where, None, "no complete frame to analyse (empty file or slice)")
+            what = f"all {len(skipped)} frames are bad" if skipped else "empty file or slice"
+            raise TrajectoryError(where, None, f"no complete frame to analyse ({what})")
         order = catalogue.canonical_order()
         id_map = np.empty(len(order), dtype=np.int64)
         id_map[order] = np.arange(len(order))
@@ -212,8 +234,15 @@ class SpeciesAnalysis:
             fragment_counts=_wide(frames, times, frag_rows, id_map, labels),
             n_atoms=len(symbols), n_frames=len(frames), symbols=symbols, id_map=id_map,
             cells=pd.DataFrame(cells, columns=["frame", "a_A", "b_A", "c_A", "volume_A3"]),
-            steps=np.asarray(steps, dtype=np.int64))
+            steps=np.asarray(steps, dtype=np.int64), skipped=_skipped_table(skipped or []))
+        if skipped:
+            log.warning("%d bad frame(s) skipped; %d analysed", len(skipped), len(frames))
         return self
+
+
+def _skipped_table(rows: list) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=["frame", "file", "byte_offset", "reason"])
+    return table.astype({"frame": np.int64, "file": str, "byte_offset": np.int64, "reason": str})
 
 
 def _renumber(frame, number: int):
