@@ -34,7 +34,8 @@ def _settings(args):
     return AnalysisSettings(format=args.format, elements=tuple(args.elements.split(",")) if args.elements else None,
                             cell=args.cell, timestep_fs=args.timestep_fs, bond_rules=bond_rules,
                             contact_rules=ContactRules(), start=args.start, stop=args.stop, step=args.stride,
-                            skip_bad_frames=getattr(args, "skip_bad_frames", False))
+                            skip_bad_frames=getattr(args, "skip_bad_frames", False),
+                            workers=getattr(args, "workers", 0) or 0, scheduler=getattr(args, "scheduler", None))
 
 
 def _surface_energies(values: tuple | None) -> dict | None:
@@ -229,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--start", type=int, default=0)
     a.add_argument("--stop", type=int, default=None)
     a.add_argument("--stride", type=int, default=1)
+    a.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="parse and search neighbours on a dask LocalCluster of N processes (same results)")
+    a.add_argument("--scheduler", metavar="ADDRESS", help="use an existing dask scheduler (tcp://host:port)")
     a.add_argument("--skip-bad-frames", action="store_true",
                    help="skip frames that do not parse or fail validation (listed in skipped_frames.csv) "
                         "instead of stopping")

@@ -47,6 +47,11 @@ class AnalysisSettings:
         See :mod:`seinet.bonds.cutoffs`.
     start, stop, step : int
         Frame slice (applied per file).
+    workers : int
+        Prepare frames (parse, neighbour searches) on a dask LocalCluster of this many
+        processes (0: threads in this process); :mod:`seinet.species.distributed`.
+    scheduler : str, optional
+        Address of an existing dask scheduler instead of a LocalCluster.
     skip_bad_frames : bool
         Skip a frame that does not parse or fails validation (logged as a warning and
         listed in :attr:`SpeciesResults.skipped`) instead of stopping at it.
@@ -62,6 +67,8 @@ class AnalysisSettings:
     stop: int | None = None
     step: int = 1
     skip_bad_frames: bool = False
+    workers: int = 0
+    scheduler: str | None = None
 
     def cell_matrix(self) -> np.ndarray | None:
         if self.cell is None:
@@ -78,7 +85,7 @@ class AnalysisSettings:
                 "cell": list(self.cell) if self.cell else None, "timestep_fs": self.timestep_fs,
                 "bonds": self.bond_rules.as_dict(), "contacts": self.contact_rules.as_dict(),
                 "start": self.start, "stop": self.stop, "step": self.step,
-                "skip_bad_frames": self.skip_bad_frames}
+                "skip_bad_frames": self.skip_bad_frames, "workers": self.workers, "scheduler": self.scheduler}
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,14 @@ class SpeciesAnalysis:
         Called with every :class:`FramePartition` (e.g. a Parquet writer).
     progress : bool
         Show a progress bar on stderr.
+    client : distributed.Client, optional
+        Prepare frames on this dask client's workers (otherwise ``settings.workers`` /
+        ``settings.scheduler`` decide). Results are identical to the serial run.
     """
 
     def __init__(self, sources, settings: AnalysisSettings = AnalysisSettings(),
-                 sink: Callable[[FramePartition], None] | None = None, progress: bool = False) -> None:
+                 sink: Callable[[FramePartition], None] | None = None, progress: bool = False,
+                 client=None) -> None:
         if isinstance(sources, (str, os.PathLike)) or hasattr(sources, "trajectory"):
             sources = [sources]
         self.sources: Sequence = list(sources)
@@ -141,8 +152,35 @@ class SpeciesAnalysis:
         self.sink = sink
         self.progress = progress
         self.results: SpeciesResults | None = None
+        self.client = client
         #: The run's species registry (internal ids of the partitions); a sink may read it while frames stream.
         self.catalogue = SpeciesCatalogue()
+
+    def _reader_options(self) -> dict:
+        s = self.settings
+        options = {"elements": list(s.elements) if s.elements else None, "timestep_fs": s.timestep_fs}
+        if s.format in ("auto", "extxyz", "xyz"):
+            options["properties"] = ("charge",)  # velocities and forces are not needed for species
+        return options
+
+    def _prepared_distributed(self, skipped: list | None):
+        """``(number, PreparedFrame)`` from dask workers (:mod:`seinet.species.distributed`)."""
+        from .distributed import make_client, prepared_frames
+
+        if any(hasattr(src, "trajectory") for src in self.sources):
+            raise SeinetError("distributed analysis reads files; an MDAnalysis Universe runs serially")
+        client = self.client
+        own = client is None
+        if own:
+            client = make_client(self.settings.workers, self.settings.scheduler)
+        try:
+            yield from prepared_frames(client, self.sources, self.settings, self._reader_options(), skipped)
+        finally:
+            if own:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
 
     def _frames(self, skipped: list | None = None):
         """Yield ``(global frame index, frame)``; segments continue each other's numbering.
@@ -151,9 +189,7 @@ class SpeciesAnalysis:
         ``(global frame, file, byte offset, reason)`` and reading goes on.
         """
         s = self.settings
-        options = {"elements": list(s.elements) if s.elements else None, "timestep_fs": s.timestep_fs}
-        if s.format in ("auto", "extxyz", "xyz"):
-            options["properties"] = ("charge",)  # velocities and forces are not needed for species
+        options = self._reader_options()
         offset = 0
         for src in self.sources:
             last = [-1]  # index of the last frame of this file read so far, good or bad
@@ -184,25 +220,36 @@ class SpeciesAnalysis:
         first_path = None
         holder: list[Partitioner] = []
 
+        def check(frame) -> None:
+            """The first frame makes the partitioner; every later frame must have the same atoms."""
+            nonlocal symbols, first_path
+            if not holder:
+                symbols, first_path = frame.symbols, frame.source
+                holder.append(Partitioner(symbols, self.settings.bond_rules, self.settings.contact_rules, catalogue))
+            elif frame.n_atoms != len(symbols) or (frame.symbols is not symbols
+                                                   and not np.array_equal(frame.symbols, symbols)):
+                raise TrajectoryError(frame.source, frame.index,
+                                      f"atoms differ from {first_path} ({len(symbols)} atoms); "
+                                      f"segments of one run must have the same atoms in the same order")
+
         def prepared():
             """Second read-ahead stage: the stateless neighbour searches of parsed frames."""
-            nonlocal symbols, first_path
             for number, frame in prefetch(self._frames(skipped)):
-                if not holder:
-                    symbols, first_path = frame.symbols, frame.source
-                    holder.append(Partitioner(symbols, self.settings.bond_rules, self.settings.contact_rules,
-                                              catalogue))
-                elif frame.n_atoms != len(symbols) or (frame.symbols is not symbols
-                                                       and not np.array_equal(frame.symbols, symbols)):
-                    raise TrajectoryError(frame.source, frame.index,
-                                          f"atoms differ from {first_path} ({len(symbols)} atoms); "
-                                          f"segments of one run must have the same atoms in the same order")
+                check(frame)
                 yield number, holder[0].prepare(_renumber(frame, number))
+
+        def checked(stream):
+            """Frames prepared elsewhere (dask workers) pass the same check."""
+            for number, ready in stream:
+                check(ready.frame)
+                yield number, ready
 
         # three stages on their own threads: parse -> neighbour search -> stateful partition.
         # Parsing (pandas C tokenizer) and the numba kernels release the GIL, so the stages
         # overlap and the two cores share the work without a hand-tuned split.
-        for number, ready in prefetch(prepared()):
+        distributed = self.client is not None or self.settings.workers > 0 or self.settings.scheduler
+        stream = checked(self._prepared_distributed(skipped)) if distributed else prefetch(prepared())
+        for number, ready in stream:
             frame = ready.frame
             part = holder[0].partition(ready)
             frames.append(number)
