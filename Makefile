@@ -30,7 +30,16 @@ $(NEP89): $(STAMP)
 	$(BIN)/python -c "from seinet.models import nep89_path; print(nep89_path())"
 	touch $(NEP89)
 
-install: $(STAMP) $(CHROMIUM) $(NEP89)
+# Debian's CP2K (real PBE on the CPU) for the labelling tests; installed only when missing.
+CP2K := $(VENV)/.cp2k
+
+$(CP2K): $(STAMP)
+	@if ! command -v cp2k_shell >/dev/null 2>&1; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends cp2k; \
+	fi
+	touch $(CP2K)
+
+install: $(STAMP) $(CHROMIUM) $(NEP89) $(CP2K)
 
 # the demo needs the Python environment only (chromium is for the report's browser test)
 demo: $(STAMP)

@@ -199,6 +199,17 @@ def _cmd_simulate(args) -> int:
     return 0
 
 
+def _cmd_fes(args) -> int:
+    from .simulate import write_fes
+
+    bins = args.bins[0] if len(args.bins) == 1 else tuple(int(b) for b in args.bins)
+    fes = write_fes(args.hills, args.out, bins=int(bins) if not isinstance(bins, tuple) else bins,
+                    raw_heights=args.raw_heights, temperature_K=args.temperature)
+    if not args.quiet:
+        print(f"free energy of {args.hills} -> {args.out}/fes.csv, fes.png")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
@@ -323,6 +334,16 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--overwrite", action="store_true")
     sm.add_argument("--quiet", action="store_true")
     sm.set_defaults(func=_cmd_simulate)
+
+    fe = sub.add_parser("fes", help="free-energy surface from a (well-tempered) metadynamics HILLS file")
+    fe.add_argument("hills", help="HILLS file (PLUMED format)")
+    fe.add_argument("--out", required=True, help="directory for fes.csv and fes.png")
+    fe.add_argument("--bins", type=_floats, default=(200,), metavar="N[,M]", help="grid bins per CV")
+    fe.add_argument("--temperature", type=float, metavar="K", help="report the free energy in kT at this temperature")
+    fe.add_argument("--raw-heights", action="store_true",
+                    help="heights are not rescaled (non-PLUMED writers): multiply by gamma/(gamma-1)")
+    fe.add_argument("--quiet", action="store_true")
+    fe.set_defaults(func=_cmd_fes)
 
     c = sub.add_parser("compare", help="compare run directories side by side (replicas share a label)")
     c.add_argument("runs", nargs="+", help="run directories written by seinet analyze")

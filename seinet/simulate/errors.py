@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import ConfigError, SeinetError
 
 __all__ = ["SimulationError", "ExecutableNotFoundError", "PackingError", "RunInError", "GPUMDError",
-           "SimulationConfigError"]
+           "SimulationConfigError", "LabellingError"]
 
 
 class SimulationError(SeinetError):
@@ -46,3 +46,7 @@ class RunInError(SimulationError):
 
 class GPUMDError(SimulationError):
     """GPUMD exited with an error; the message carries the end of its output."""
+
+
+class LabellingError(SimulationError):
+    """A labelling single point (xTB, CP2K) failed; the message names the structure and the cause."""

@@ -191,11 +191,18 @@ def _run(a):
     return _int(a[0], "steps", 1) if len(a) == 1 else "takes 1 argument (the number of steps)"
 
 
+def _plumed(a):
+    """``plumed <input file> <interval >= 1> <0|1>`` (GPUMD's PLUMED interface: file, call interval, restart)."""
+    if len(a) != 3:
+        return "takes 3 arguments (plumed input file, interval, restart 0|1)"
+    return _int(a[1], "interval", 1) or (None if a[2] in ("0", "1") else "restart flag must be 0 or 1")
+
+
 #: The keywords seinet writes and the argument check of each (see the module table).
 RUN_IN_KEYWORDS: dict[str, Callable[[tuple[str, ...]], str | None]] = {
     "potential": _potential, "kspace": _kspace, "minimize": _minimize, "velocity": _velocity,
     "time_step": _time_step, "ensemble": _ensemble, "fix": _fix, "dump_thermo": _dump_thermo,
-    "dump_xyz": _dump_xyz, "run": _run,
+    "dump_xyz": _dump_xyz, "run": _run, "plumed": _plumed,
 }
 
 

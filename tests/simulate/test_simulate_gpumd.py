@@ -74,7 +74,8 @@ GOOD = "potential nep.txt\nvelocity 300\nensemble nvt_bdp 300 300 100\ndump_xyz 
     ("potential nep.txt\nvelocity 300\nensemble nve\nrun 10\ndump_thermo 10\n", "after the last run"),
     ("potential nep.txt\nkspace pppm 3.0\nvelocity 300\nensemble nve\nrun 10\n", "spacing must be <= 2"),
     ("potential nep.txt\nvelocity 300\nensemble nve\nrun 10.5\n", "steps must be an integer"),
-    ("potential nep.txt\nvelocity 300\nensemble nve\nplumed p.dat 1 0\nrun 10\n", "unknown keyword"),
+    ("potential nep.txt\nvelocity 300\nensemble nve\nplumed p.dat 1 2\nrun 10\n", "restart flag"),
+    ("potential nep.txt\nvelocity 300\nensemble nve\nrerun 10\n", "unknown keyword"),
     ("potential nep.txt\nvelocity 300\nensemble nve\ndump_xyz 10 d.xyz group 0\nrun 10\n", "group"),
     ("potential nep.txt\nvelocity 300\nensemble nve\n", "no run keyword"),
 ])
