@@ -189,7 +189,10 @@ def run_md(atoms, calculator, settings: MDSettings, directory: str | os.PathLike
         marks slab layers for ``fixed_layers``.
     calculator : ase.calculators.calculator.Calculator
         Usually :func:`make_calculator`; one whose ``implemented_properties`` include
-        ``charges`` gets a ``charge`` column unless ``settings.dump_charges`` is False.
+        ``charges`` gets a ``charge`` column unless ``settings.dump_charges`` is False. A
+        calculator with an ``attach(dynamics)`` method (a bias such as
+        :class:`~seinet.simulate.metad.MetadynamicsCalculator`) is attached to the integrator,
+        so well-tempered metadynamics runs on this backend and writes its HILLS file.
     settings : MDSettings
     directory : path
         Existing directory.
@@ -262,6 +265,8 @@ def run_md(atoms, calculator, settings: MDSettings, directory: str | os.PathLike
         dyn.attach(on_dump, interval=settings.dump_every)
         dyn.attach(on_thermo, interval=settings.thermo_interval)
         dyn.attach(on_step, interval=1 if (ramp or bar is not None) else report_every)
+        if callable(getattr(calculator, "attach", None)):
+            calculator.attach(dyn)
         try:
             dyn.run(settings.steps)
         finally:

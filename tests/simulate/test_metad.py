@@ -374,3 +374,25 @@ def test_plumed_input_and_gpumd_run_in(tmp_path):
         add_plumed("\n".join(out))
     with pytest.raises(RunInError):
         add_plumed(run_in, interval=0)
+
+
+def test_cpu_backend_runs_metadynamics(tmp_path):
+    """run_md attaches a bias calculator: hills every pace steps, written as a HILLS file, beside the dump."""
+    from ase import Atoms
+
+    from sim_helpers import lj_calculator
+    from seinet.simulate import MDSettings
+    from seinet.simulate.cpu import run_md
+    from seinet.simulate.metad import MetadynamicsCalculator
+
+    rng = np.random.default_rng(5)
+    pos = np.vstack([np.c_[rng.uniform(0, 8, (4, 2)), np.full(4, 1.0)], rng.uniform(0, 8, (5, 3)) + [0, 0, 3.5]])
+    atoms = Atoms("Na4NaF2O2", positions=pos, cell=np.diag([8.0, 8.0, 10.0]), pbc=True)
+    st = MetadynamicsSettings(sigma=0.3, height_eV=0.02, pace=10, biasfactor=10.0, temperature_K=T_K, timestep_fs=0.5)
+    calc = MetadynamicsCalculator(lj_calculator(), [HeightCV(ion=4, surface=(0, 1, 2, 3))], st,
+                                  hills_path=tmp_path / "HILLS")
+    res = run_md(atoms, calc, MDSettings(steps=60, timestep_fs=0.5, temperature_K=T_K, dump_every=20,
+                                         thermostat="langevin", seed=1), tmp_path)
+    hills = read_hills(tmp_path / "HILLS")
+    assert len(hills) == 6 and res.n_frames == 3
+    np.testing.assert_allclose(hills.time, np.arange(1, 7) * 10 * 0.5)
