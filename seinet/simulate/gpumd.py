@@ -45,7 +45,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ExecutableNotFoundError, GPUMDError, RunInError
+from .errors import GPUMDError, RunInError
+from .executables import find_executable
 from .potential import ModelInfo
 from .settings import GPUMD_ENSEMBLES, MDSettings
 
@@ -319,21 +320,7 @@ def find_gpumd(executable: str | os.PathLike | None = None) -> Path:
     """
     hint = ("build GPUMD from https://github.com/brucefan1983/GPUMD (make in src/) and point "
             f"{GPUMD_ENV} at src/gpumd")
-    given = executable if executable is not None else os.environ.get(GPUMD_ENV, "").strip() or None
-    if given is not None:
-        path = Path(given).expanduser()
-        if path.is_dir():
-            path = path / "gpumd"
-        if path.is_file() and os.access(path, os.X_OK):
-            return path
-        found = shutil.which(str(given))
-        if found:
-            return Path(found)
-        raise ExecutableNotFoundError("gpumd", GPUMD_ENV, f"{given} is not an executable; {hint}")
-    found = shutil.which("gpumd")
-    if found:
-        return Path(found)
-    raise ExecutableNotFoundError("gpumd", GPUMD_ENV, hint)
+    return find_executable(("gpumd",), GPUMD_ENV, hint, executable)
 
 
 @dataclass(frozen=True)

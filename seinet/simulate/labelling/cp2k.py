@@ -39,7 +39,6 @@ import logging
 import os
 import re
 import shlex
-import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
@@ -48,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ExecutableNotFoundError, LabellingError, SimulationConfigError
+from ..executables import find_executable
 from .core import LabelResult, charge_and_multiplicity, structure_name
 
 __all__ = ["CP2K_ENV", "CP2K_DATA_ENV", "CP2K_NAMES", "DISPERSIONS", "CP2KSettings", "find_cp2k", "find_cp2k_data",
@@ -162,24 +162,7 @@ def find_cp2k(executable: str | os.PathLike | None = None) -> Path:
     ------
     ExecutableNotFoundError
     """
-    given = executable if executable is not None else os.environ.get(CP2K_ENV, "").strip() or None
-    if given is not None:
-        path = Path(given).expanduser()
-        if path.is_dir():
-            for name in CP2K_NAMES:
-                if (path / name).is_file() and os.access(path / name, os.X_OK):
-                    return path / name
-        elif path.is_file() and os.access(path, os.X_OK):
-            return path
-        found = shutil.which(str(given))
-        if found:
-            return Path(found)
-        raise ExecutableNotFoundError("cp2k_shell", CP2K_ENV, f"{given} is not a CP2K executable; {_HINT}")
-    for name in CP2K_NAMES:
-        found = shutil.which(name)
-        if found:
-            return Path(found)
-    raise ExecutableNotFoundError("cp2k_shell", CP2K_ENV, _HINT)
+    return find_executable(CP2K_NAMES, CP2K_ENV, _HINT, executable, what="a CP2K executable")
 
 
 def cp2k_command(executable: str | os.PathLike, threads: int = 1) -> str:
