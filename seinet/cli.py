@@ -67,12 +67,36 @@ def _cmd_analyze(args) -> int:
     settings = _settings(args)
     from .reactions import EventSettings
 
-    results = analyze(args.traj, args.out, settings, overwrite=args.overwrite, progress=not args.quiet,
-                      membership=not args.no_membership,
-                      events=EventSettings(tau=args.event_window, redox_tau=args.redox_window),
-                      interface=_interface_settings(args),
-                      nucleation=None if args.no_nucleation else NucleationSettings(cutoff_A=args.naf_cutoff),
-                      surface_energies=_surface_energies(args.surface_energies))
+    import signal
+
+    from .io.follow import Follow
+    from .pipeline import CheckpointMismatch, Interrupted
+    from .run import RunDirectory
+
+    follow = Follow(poll_s=args.poll_interval, timeout_s=args.follow_timeout) if args.follow else False
+    checkpoint = RunDirectory.work_path(args.out) / ".checkpoint" / "checkpoint.pkl"
+    try:
+        results = analyze(args.traj, args.out, settings, overwrite=args.overwrite, progress=not args.quiet,
+                          membership=not args.no_membership,
+                          events=EventSettings(tau=args.event_window, redox_tau=args.redox_window),
+                          interface=_interface_settings(args),
+                          nucleation=None if args.no_nucleation else NucleationSettings(cutoff_A=args.naf_cutoff),
+                          surface_energies=_surface_energies(args.surface_energies), follow=follow,
+                          resume=not args.no_resume, checkpoint_every=args.checkpoint_every)
+    except KeyboardInterrupt as exc:
+        code = 143 if isinstance(exc, Interrupted) and exc.signal == signal.SIGTERM else 130
+        if checkpoint.is_file():
+            done = f" after {exc.n_frames} frames" if isinstance(exc, Interrupted) else ""
+            print(f"seinet: interrupted{done}; checkpoint kept in {checkpoint.parent.parent}: "
+                  f"run the same command to resume", file=sys.stderr)
+        else:
+            print("seinet: interrupted; no output written", file=sys.stderr)
+        return code
+    except SeinetError as exc:
+        if checkpoint.is_file() and not isinstance(exc, CheckpointMismatch):
+            logging.getLogger("seinet").warning("the checkpoint in %s is kept: the same command resumes from it",
+                                                checkpoint.parent.parent)
+        raise
     if not args.quiet:
         print(f"{results.n_frames} frames, {results.n_atoms} atoms, {len(results.species)} species -> {args.out}")
     return 0
@@ -269,6 +293,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--surface-energies", type=_floats, metavar="G100,G110,G111",
                    help="NaF surface energies in J/m^2 for the Wulff prediction (default: NEP89's, docs/wulff.md)")
     a.add_argument("--rdf-every", type=int, default=1, metavar="K", help="add every K-th frame to the RDFs")
+    a.add_argument("--follow", action="store_true",
+                   help="the (last) file is still being written: analyse its complete frames, wait for more, "
+                        "finish when it has not grown for --follow-timeout seconds or on Ctrl-C")
+    a.add_argument("--poll-interval", type=float, default=2.0, metavar="S",
+                   help="with --follow: seconds between looks at the file (default 2)")
+    a.add_argument("--follow-timeout", type=float, default=60.0, metavar="S",
+                   help="with --follow: finish after S seconds without growth (default 60)")
+    a.add_argument("--checkpoint-every", default=None, metavar="N|TIME",
+                   help="write a checkpoint every N frames or every TIME (60s, 5min); 0 for none "
+                        "(default 60s); a killed run resumes from it when the same command is run again")
+    a.add_argument("--no-resume", action="store_true",
+                   help="discard the checkpoint of an earlier run of this command and start over")
     a.add_argument("--overwrite", action="store_true", help="replace an existing run directory")
     a.add_argument("--quiet", action="store_true")
     a.set_defaults(func=_cmd_analyze)

@@ -55,6 +55,10 @@ class Frame:
         Explicit bonds with orders, for files that carry them.
     source : str
         Path (or description) of the file this frame came from.
+    byte_range : (int, int) or None
+        Where the frame's lines start and end in its file (in the decompressed stream for
+        ``.gz``), for text readers: a run resumes reading at the end of the last frame it
+        consumed (:mod:`seinet.run.checkpoint`). None for other readers.
     """
 
     index: int
@@ -66,6 +70,7 @@ class Frame:
     arrays: dict = field(default_factory=dict)
     bonds: BondList | None = None
     source: str = ""
+    byte_range: tuple[int, int] | None = None
 
     @property
     def n_atoms(self) -> int:

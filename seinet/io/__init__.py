@@ -9,6 +9,8 @@ call here. Every reader yields :class:`~seinet.frame.Frame` records from
 ``iter_frames(start, stop, step, *, check=None, on_error=None)``: ``check`` is applied
 to every frame and ``on_error``, when given, receives the
 :class:`~seinet.errors.TrajectoryError` of every bad frame (which is then skipped).
+Text readers also take ``resume`` (start at a byte offset) and ``follow`` (a file still
+being written, :mod:`seinet.io.follow`).
 :func:`iter_frames` here passes the checks of :mod:`seinet.io.validate`.
 """
 
@@ -24,8 +26,9 @@ from ..errors import ConfigError
 from ..frame import Frame
 from ._text import strip_gz
 from .ase_io import ASETrajectory
-from .base import ErrorHandler
+from .base import ErrorHandler, TextTrajectory
 from .extxyz import ExtXYZTrajectory
+from .follow import Follow
 from .lammps_dump import LammpsDumpTrajectory
 from .mda import UniverseTrajectory
 from . import mda_reader  # noqa: F401  registers GPUMDXYZ/EXTXYZ with MDAnalysis
@@ -34,7 +37,7 @@ from .validate import FrameValidator
 
 __all__ = ["FORMATS", "Format", "register_format", "detect_format", "open_trajectory", "iter_frames",
            "ExtXYZTrajectory", "LammpsDumpTrajectory", "ReaxFFBondsTrajectory", "ASETrajectory",
-           "UniverseTrajectory"]
+           "UniverseTrajectory", "Follow"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def open_trajectory(source, format: str = "auto", **options):
 
 def iter_frames(source, format: str = "auto", *, start: int = 0, stop: int | None = None, step: int = 1,
                 cell: np.ndarray | None = None, on_error: ErrorHandler | None = None,
+                follow: Follow | None = None, resume: tuple[int, int] | None = None,
                 **options) -> Iterator[Frame]:
     """Validated frames ``start:stop:step`` of a trajectory (see :func:`open_trajectory`).
 
@@ -115,6 +119,16 @@ def iter_frames(source, format: str = "auto", *, start: int = 0, stop: int | Non
         Receives the :class:`~seinet.errors.TrajectoryError` (path, frame, byte offset,
         message) of every frame that does not parse or fails validation; that frame is
         skipped and reading goes on. None (default): the first bad frame raises.
+    follow : Follow, optional
+        The file is still being written: wait for more at its end (:mod:`seinet.io.follow`;
+        text formats only).
+    resume : (int, int), optional
+        ``(frame index, byte offset)`` to start reading at (text formats; see
+        :meth:`seinet.io.base.TextTrajectory.iter_frames`).
     """
     traj = open_trajectory(source, format, **options)
-    return traj.iter_frames(start, stop, step, check=FrameValidator(traj.path, cell), on_error=on_error)
+    extra = {k: v for k, v in (("follow", follow), ("resume", resume)) if v is not None}
+    if extra and not isinstance(traj, TextTrajectory):
+        raise ConfigError(f"{traj.path}: {' and '.join(extra)} need a text trajectory (extxyz, xyz, lammps-dump, "
+                          f"lammps-bonds)")
+    return traj.iter_frames(start, stop, step, check=FrameValidator(traj.path, cell), on_error=on_error, **extra)

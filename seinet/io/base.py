@@ -24,6 +24,7 @@ import re
 import warnings
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from itertools import islice
 
 import numpy as np
@@ -31,6 +32,7 @@ import numpy as np
 from ..errors import TrajectoryError, TruncatedFrameWarning
 from ..frame import Frame
 from ._text import open_binary
+from .follow import Follow, Tail
 
 __all__ = ["TextTrajectory", "Truncated", "LineStream", "read_lines", "parse_step", "ErrorHandler", "FrameCheck"]
 
@@ -58,10 +60,12 @@ class LineStream:
     re-decompresses a ``.gz`` file from its beginning).
     """
 
-    __slots__ = ("raw", "_back", "_back_bytes", "_taken")
+    __slots__ = ("raw", "tail", "_back", "_back_bytes", "_taken")
 
-    def __init__(self, raw) -> None:
+    def __init__(self, raw, tail: Tail | None = None) -> None:
         self.raw = raw
+        #: When following a growing file: a line read at its end waits for the rest (:mod:`seinet.io.follow`).
+        self.tail = tail
         self._back: list[bytes] = []  # pushed-back lines, next one last
         self._back_bytes = 0
         self._taken: list[list[bytes]] = []  # lines consumed since mark(), as read (never modified)
@@ -87,7 +91,15 @@ class LineStream:
             self._back_bytes -= len(line)
         else:
             line = self.raw.readline(limit)
+            if self.tail is not None and not line.endswith(b"\n"):
+                line = self._complete(line, limit)
         self._taken.append([line])
+        return line
+
+    def _complete(self, line: bytes, limit: int = -1) -> bytes:
+        """Following: wait until ``line`` (read at the end of the file) is a whole line, or following ends."""
+        while not line.endswith(b"\n") and (limit < 0 or len(line) < limit) and self.tail.wait():
+            line += self.raw.readline(limit - len(line) if limit >= 0 else -1)
         return line
 
     def readlines(self, n: int) -> list[bytes]:
@@ -99,8 +111,25 @@ class LineStream:
             out.append(line)
         if len(out) < n:
             out.extend(islice(self.raw, n - len(out)))
+            if self.tail is not None:
+                self._follow_lines(out, n)
         self._taken.append(out)
         return out
+
+    def _follow_lines(self, out: list[bytes], n: int) -> None:
+        """Following: wait for the missing lines of ``out`` (and the rest of its last line), or the end."""
+        while True:
+            if out and not out[-1].endswith(b"\n"):
+                out[-1] = self._complete(out[-1])
+                if not out[-1].endswith(b"\n"):
+                    return
+            if len(out) >= n:
+                return
+            more = list(islice(self.raw, n - len(out)))
+            if more:
+                out.extend(more)
+            elif not self.tail.wait():
+                return
 
     def unread(self, line: bytes) -> None:
         """Push back ``line``, the line read last by :meth:`readline` (the next read returns it again)."""
@@ -289,7 +318,8 @@ class TextTrajectory:
 
     # --- streaming ------------------------------------------------------------
     def iter_frames(self, start: int = 0, stop: int | None = None, step: int = 1, *,
-                    check: FrameCheck | None = None, on_error: ErrorHandler | None = None) -> Iterator[Frame]:
+                    check: FrameCheck | None = None, on_error: ErrorHandler | None = None,
+                    resume: tuple[int, int] | None = None, follow: Follow | None = None) -> Iterator[Frame]:
         """Yield frames ``start:stop:step`` without holding more than one in memory.
 
         Parameters
@@ -305,16 +335,31 @@ class TextTrajectory:
             on. None (default): the error is raised. A truncated last frame is a
             :class:`~seinet.errors.TruncatedFrameWarning` either way; an unreadable ``.gz``
             stream always raises.
+        resume : (int, int), optional
+            ``(index, byte offset)``: start reading at that byte offset, where frame ``index``
+            starts (or the separator lines before it: the end of frame ``index - 1``, which is
+            ``Frame.byte_range[1]``). Frames before ``index`` are not read; the slice keeps
+            its meaning for the others. Used to resume an analysis from a checkpoint.
+        follow : Follow, optional
+            The file is still being written: wait for more at its end (:mod:`seinet.io.follow`).
+
+        Notes
+        -----
+        Every frame carries ``byte_range``: where its lines start and end in the file.
         """
         if start < 0 or (stop is not None and stop < 0) or step < 1:
             raise ValueError("start/stop must be >= 0 and step >= 1")
         with open_binary(self.path) as raw:
-            fh = LineStream(raw)
+            fh = LineStream(raw, None if follow is None else Tail(raw, self.path, follow))
             first = 0
-            if start and self._offsets is not None and start < len(self._offsets):
+            if resume is not None:
+                first, at = int(resume[0]), int(resume[1])
+                fh.seek(at)
+            elif start and self._offsets is not None and start < len(self._offsets):
                 fh.seek(int(self._offsets[start]))
                 first = start
             for index, offset, lines in self._blocks(fh, first, tolerant=on_error is not None):
+                end = fh.tell()  # the generator is paused right after the frame's lines
                 if stop is not None and index >= stop:
                     return
                 if index < start or (index - start) % step:
@@ -322,7 +367,7 @@ class TextTrajectory:
                 try:
                     if isinstance(lines, TrajectoryError):
                         raise lines
-                    frame = self._parse(lines, index)
+                    frame = replace(self._parse(lines, index), byte_range=(offset, end))
                     if check is not None:
                         frame = check(frame)
                 except TrajectoryError as exc:

@@ -4,15 +4,21 @@ Columns: ``frame`` (int32), ``atom`` (int32), ``fragment`` (smallest atom index 
 the covalent fragment), ``species`` (covalent-layer species_id), ``unit``
 (smallest atom index of the unit: molecule, aggregate, ion or metal atom),
 ``unit_species`` (species_id of the unit), ``state`` (int8: 0 covalent, 1 metal,
-2 ion). One row group per frame batch; memory O(atoms).
+2 ion). One row group per batch of whole frames (at least ``batch_atoms`` rows); memory O(atoms).
 
-While a run is under way species ids are internal; :meth:`MembershipWriter.finalize`
-rewrites the file with the published ids of species.csv.
+While a run is under way species ids are internal and rows go to part files
+(``part-000000.parquet``, ...): :meth:`MembershipWriter.checkpoint` closes the current
+part, so that a resumed run can discard what was written after its checkpoint.
+:meth:`MembershipWriter.finalize` merges the parts into one file with the published ids
+of species.csv, in row groups that do not depend on where the parts were cut: the file
+is the same, byte for byte, whether the run was checkpointed, resumed or neither.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 
 import numpy as np
 import pyarrow as pa
@@ -35,18 +41,43 @@ _WRITE_OPTIONS = {"compression": "zstd", "compression_level": 1,
 
 
 class MembershipWriter:
-    """Streaming Parquet writer of :class:`FramePartition` records (a ``sink``)."""
+    """Streaming Parquet writer of :class:`FramePartition` records (a ``sink``).
 
-    def __init__(self, path: str | os.PathLike, batch_atoms: int = 500_000) -> None:
+    Parameters
+    ----------
+    path : path
+        The final file (written by :meth:`finalize`).
+    batch_atoms : int
+        Rows per row group (rounded up to whole frames).
+    parts : path, optional
+        Directory of the part files (default: ``path + ".parts"``, removed by :meth:`finalize`).
+
+    Notes
+    -----
+    Picklable between a :meth:`checkpoint` and the next frame (checkpoints of
+    ``seinet analyze``); after unpickling, :meth:`discard_uncommitted` removes parts
+    written after that checkpoint.
+    """
+
+    def __init__(self, path: str | os.PathLike, batch_atoms: int = 500_000,
+                 parts: str | os.PathLike | None = None) -> None:
         self.path = os.fspath(path)
-        self._raw = self.path + ".raw"
-        self._writer = pq.ParquetWriter(self._raw, MEMBERSHIP_SCHEMA, **_WRITE_OPTIONS)
+        self.parts = os.fspath(parts) if parts is not None else self.path + ".parts"
+        self._own_parts = parts is None
+        self.batch_atoms = batch_atoms
+        self.n_parts = 0  # parts closed by a checkpoint (or finalize)
+        self._writer: pq.ParquetWriter | None = None
         self._batch: list[pa.Table] = []
         self._rows = 0
-        self.batch_atoms = batch_atoms
+        self._n_atoms: int | None = None
+
+    def _part(self, k: int) -> str:
+        return os.path.join(self.parts, f"part-{k:06d}.parquet")
 
     def __call__(self, part: FramePartition) -> None:
         n = len(part.species)
+        if self._n_atoms is None:
+            self._n_atoms = n
         table = pa.table({
             "frame": np.full(n, part.frame, dtype=np.int32), "atom": np.arange(n, dtype=np.int32),
             "fragment": part.fragment, "species": part.species, "unit": part.unit,
@@ -58,29 +89,79 @@ class MembershipWriter:
 
     def _flush(self) -> None:
         if self._batch:
+            if self._writer is None:
+                os.makedirs(self.parts, exist_ok=True)
+                self._writer = pq.ParquetWriter(self._part(self.n_parts), MEMBERSHIP_SCHEMA, **_WRITE_OPTIONS)
             self._writer.write_table(pa.concat_tables(self._batch))
             self._batch, self._rows = [], 0
 
-    def finalize(self, id_map: np.ndarray) -> None:
-        """Close, and rewrite species columns with published ids (``id_map[internal]``)."""
+    def checkpoint(self) -> int:
+        """Write the rows so far into a closed, synced part file; returns the number of parts."""
         self._flush()
-        self._writer.close()
-        src = pq.ParquetFile(self._raw)
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+            with open(self._part(self.n_parts), "rb") as fh:
+                os.fsync(fh.fileno())
+            self.n_parts += 1
+        return self.n_parts
+
+    def __getstate__(self) -> dict:
+        if self._writer is not None or self._batch:
+            raise RuntimeError("MembershipWriter pickles only right after checkpoint()")
+        state = self.__dict__.copy()
+        state["_writer"] = None
+        return state
+
+    def discard_uncommitted(self) -> None:
+        """Remove part files beyond :attr:`n_parts` (written after the checkpoint this writer was restored from)."""
+        if not os.path.isdir(self.parts):
+            return
+        for name in os.listdir(self.parts):
+            m = re.fullmatch(r"part-([0-9]+)\.parquet", name)
+            if m is None or int(m.group(1)) >= self.n_parts:
+                os.remove(os.path.join(self.parts, name))
+
+    def finalize(self, id_map: np.ndarray) -> None:
+        """Merge the parts into :attr:`path` with published species ids (``id_map[internal]``).
+
+        Row groups hold ``ceil(batch_atoms / n_atoms)`` whole frames each, wherever the
+        parts were cut. The parts are removed unless a ``parts`` directory was given.
+        """
+        self.checkpoint()
+        group = self.batch_atoms if not self._n_atoms else -(-self.batch_atoms // self._n_atoms) * self._n_atoms
+        pending: list[pa.Table] = []
+        rows = 0
         with pq.ParquetWriter(self.path, MEMBERSHIP_SCHEMA, **_WRITE_OPTIONS) as out:
-            for g in range(src.num_row_groups):
-                t = src.read_row_group(g)
+            def write(t: pa.Table) -> None:
                 cols = {name: t.column(name).to_numpy() for name in t.column_names}
                 for name in ("species", "unit_species"):
                     cols[name] = id_map[cols[name]].astype(np.int32)
                 out.write_table(pa.table(cols, schema=MEMBERSHIP_SCHEMA))
-        os.remove(self._raw)
+
+            for k in range(self.n_parts):
+                src = pq.ParquetFile(self._part(k))
+                for g in range(src.num_row_groups):
+                    pending.append(src.read_row_group(g))
+                    rows += pending[-1].num_rows
+                    while rows >= group:
+                        table = pa.concat_tables(pending).combine_chunks()
+                        write(table.slice(0, group))
+                        rest = table.slice(group)
+                        pending, rows = ([rest] if rest.num_rows else []), rest.num_rows
+            if rows:
+                write(pa.concat_tables(pending).combine_chunks())
+        if self._own_parts:
+            shutil.rmtree(self.parts, ignore_errors=True)
 
     def abort(self) -> None:
         try:
-            self._writer.close()
+            if self._writer is not None:
+                self._writer.close()
         finally:
-            if os.path.exists(self._raw):
-                os.remove(self._raw)
+            self._writer = None
+            if self._own_parts:
+                shutil.rmtree(self.parts, ignore_errors=True)
 
 
 def read_membership(path: str | os.PathLike, frames: list[int] | None = None):

@@ -122,6 +122,10 @@ class SpeciesCatalogue:
     def __len__(self) -> int:
         return len(self.species)
 
+    def info(self, sid: int) -> SpeciesInfo:
+        """The species with internal id ``sid`` (a bound method pickles with the catalogue, unlike a lambda)."""
+        return self.species[sid]
+
     def _add(self, info: SpeciesInfo, frame: int, time_ps: float | None) -> int:
         if info.label in self._labels:  # labels name columns of species_counts: they must be unique
             raise AssertionError(f"species label {info.label!r} of {info.key!r} already names "
