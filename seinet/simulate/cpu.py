@@ -124,6 +124,10 @@ def make_dynamics(atoms, settings: MDSettings, rng: np.random.Generator):
     dt = settings.timestep_fs * units.fs
     tau = settings.tau_fs * units.fs
     t0 = settings.temperature_K
+    if settings.thermostat == "nve":
+        from ase.md.verlet import VelocityVerlet
+
+        return VelocityVerlet(atoms, dt)
     if settings.thermostat == "bussi":
         from ase.md.bussi import Bussi
 

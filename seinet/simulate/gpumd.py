@@ -298,6 +298,7 @@ def write_run_in(settings: MDSettings, model: ModelInfo, *, fixed_group: int | N
     if settings.minimize_steps > 0:
         lines.append(f"minimize fire {settings.minimize_fmax:g} {settings.minimize_steps}")
     lines += [f"velocity {settings.temperature_K:g} seed {settings.seed}", f"time_step {settings.timestep_fs:g}",
+              "ensemble nve" if settings.thermostat == "nve" else
               f"ensemble {GPUMD_ENSEMBLES[settings.thermostat]} {settings.temperature_K:g} "
               f"{settings.end_temperature_K:g} {settings.tau_fs / settings.timestep_fs:g}"]
     if fixed_group is not None:

@@ -137,7 +137,7 @@ def simulate(preset, out: str | os.PathLike, *, backend: str = "cpu", model: str
              tau_fs: float | None = None, fixed_layers: int | None = None, minimize_steps: int | None = None,
              seed: int | None = None, gzip: bool | None = None, n_solvent: int | None = None,
              overwrite: bool = False, execute: bool = True, gpumd_executable: str | os.PathLike | None = None,
-             calculator=None, progress: bool = False) -> SimulationResult:
+             calculator=None, progress: bool = False, metadynamics=None) -> SimulationResult:
     """Build a system, run NVT MD on it and write the run directory ``out``.
 
     Parameters
@@ -172,6 +172,10 @@ def simulate(preset, out: str | os.PathLike, *, backend: str = "cpu", model: str
         potentials); the manifest still records ``model``.
     progress : bool
         Progress bar (cpu backend).
+    metadynamics : DepositionMetad, optional
+        Well-tempered metadynamics of Na deposition (:mod:`seinet.simulate.deposition`): the
+        cpu backend biases the calculator and writes HILLS; the gpumd backend gets plumed.dat
+        and a ``plumed`` line in run.in.
 
     Returns
     -------
@@ -212,12 +216,24 @@ def simulate(preset, out: str | os.PathLike, *, backend: str = "cpu", model: str
             "model": info.as_dict(), "settings": md.as_dict(), "versions": software_versions(),
             "platform": platform.platform(),
         }
+        bias = None
+        if metadynamics is not None:
+            from .deposition import deposition_cvs
+
+            cvs, choice = deposition_cvs(atoms, metadynamics)
+            bias = (cvs, metadynamics.settings(md.temperature_K, md.timestep_fs))
+            manifest["metadynamics"] = {**metadynamics.as_dict(), **choice, "settings": bias[1].as_dict(),
+                                        "hills": "HILLS"}
         triclinic = not np.allclose(atoms.cell.array, np.diag(np.diag(atoms.cell.array)))
         thermo_columns = list(THERMO_COLUMNS_TRICLINIC if triclinic else THERMO_COLUMNS)
         if backend == "cpu":
             from .cpu import make_calculator, run_md
 
             calc = calculator if calculator is not None else make_calculator(info.path)
+            if bias is not None:
+                from .metad import MetadynamicsCalculator
+
+                calc = MetadynamicsCalculator(calc, bias[0], bias[1], hills_path=tmp / "HILLS")
             run_json = {"backend": "cpu", "engine": "calorine CPUNEP + ASE", "model": info.as_dict(),
                         "settings": md.as_dict(), "thermo_columns": thermo_columns}
             (tmp / "run.json").write_text(json.dumps(run_json, indent=2) + "\n")
@@ -233,6 +249,11 @@ def simulate(preset, out: str | os.PathLike, *, backend: str = "cpu", model: str
 
             run_in = write_run_in(md, info, fixed_group=fixed_group, dump_file="dump.xyz",
                                   comment=f"seinet {__version__}: {manifest['preset']}, {len(atoms)} atoms")
+            if bias is not None:
+                from .plumed import add_plumed, write_plumed_input
+
+                write_plumed_input(tmp / "plumed.dat", bias[0], bias[1], hills_file="HILLS")
+                run_in = add_plumed(run_in, "plumed.dat")
             (tmp / "run.in").write_text(run_in)
             charges = info.has_charges if md.dump_charges is None else bool(md.dump_charges)
             outputs = {"trajectory": None, "thermo": None, "n_frames": 0, "charges": charges,

@@ -25,9 +25,9 @@ from .errors import SimulationConfigError
 __all__ = ["MDSettings", "THERMOSTATS", "GPUMD_ENSEMBLES"]
 
 #: Thermostats both backends implement.
-THERMOSTATS = ("bussi", "langevin", "nose-hoover")
+THERMOSTATS = ("bussi", "langevin", "nose-hoover", "nve")
 #: GPUMD ensemble keyword of each thermostat.
-GPUMD_ENSEMBLES = {"bussi": "nvt_bdp", "langevin": "nvt_lan", "nose-hoover": "nvt_nhc"}
+GPUMD_ENSEMBLES = {"bussi": "nvt_bdp", "langevin": "nvt_lan", "nose-hoover": "nvt_nhc", "nve": "nve"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class MDSettings:
         Initial target temperature (and initial velocities).
     final_temperature_K : float, optional
         Target at the last step; the target moves linearly (a ramp). None: constant.
-    thermostat : {"bussi", "langevin", "nose-hoover"}
+    thermostat : {"bussi", "langevin", "nose-hoover", "nve"}
+        ``nve``: velocity Verlet without a thermostat (energy conservation, the stability test of
+        :mod:`seinet.sample`); the temperature sets the initial velocities only.
     tau_fs : float
         Thermostat time constant (Bussi/Nose-Hoover relaxation time, 1/friction for Langevin).
     dump_every : int
@@ -104,6 +106,8 @@ class MDSettings:
             problems.append("fixed_layers and minimize_steps must be >= 0")
         if self.kspace not in ("pppm", "ewald"):
             problems.append(f"kspace must be pppm or ewald (got {self.kspace!r})")
+        if self.thermostat == "nve" and self.final_temperature_K is not None:
+            problems.append("an nve run has no target temperature to ramp (final_temperature_K)")
         if problems:
             raise SimulationConfigError("; ".join(problems))
 

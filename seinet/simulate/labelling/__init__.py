@@ -28,7 +28,7 @@ import os
 
 import numpy as np
 
-from ..errors import SimulationConfigError
+from ..errors import LabellingError, SimulationConfigError
 from .core import LabelResult, attach, charge_and_multiplicity, structure_name
 from .cp2k import (
                    CP2K_DATA_ENV,
@@ -83,7 +83,8 @@ def label_settings(backend: str, **options):
 
 
 def label(structures, backend: str = "xtb", *, client=None, scheduler: str | None = None, n_workers: int = 2,
-          workdir: str | os.PathLike | None = None, progress: bool = False, settings=None, **options) -> list:
+          workdir: str | os.PathLike | None = None, progress: bool = False, settings=None, on_error: str = "raise",
+          **options) -> list:
     """Label structures with energies and forces.
 
     Parameters
@@ -105,6 +106,10 @@ def label(structures, backend: str = "xtb", *, client=None, scheduler: str | Non
         Progress bar.
     settings : XTBSettings or CP2KSettings or VASPSettings, optional
         A settings object instead of ``**options``.
+    on_error : {"raise", "skip"}
+        ``"skip"``: a structure whose single point fails (an SCF that does not converge) is
+        logged with its reason and comes back as None; the others are labelled. Samplers use
+        it: one hard configuration must not cost the rest.
     **options
         Fields of the backend's settings class (:data:`LABEL_SETTINGS`), for example
         ``method="GFN1-xTB"``, ``cutoff_Ry=400``, ``dispersion="D3BJ"``.
@@ -161,13 +166,29 @@ def label(structures, backend: str = "xtb", *, client=None, scheduler: str | Non
         from .cp2k import resolve
 
         settings = resolve(settings)  # fail before starting workers; the workers get absolute paths
+    if on_error not in ("raise", "skip"):
+        raise SimulationConfigError(f"on_error must be raise or skip (got {on_error!r})")
     task = functools.partial(_COMPUTE[backend], settings=settings,
                              workdir=None if workdir is None else os.fspath(os.path.abspath(workdir)))
+    if on_error == "skip":
+        task = functools.partial(_skipping, task)
     results = run_tasks(task, list(enumerate(structures)), client=client, scheduler=scheduler, n_workers=n_workers,
                         progress=progress, desc=f"{backend} labelling")
     for atoms, result in zip(structures, results):
+        if isinstance(result, LabellingError):
+            log.warning("skipped: %s", result)
+            continue
         net = float(np.linalg.norm(np.asarray(result.forces).sum(axis=0)))
         if net > NET_FORCE_WARNING_EV_A and not atoms.constraints:
             log.warning("%s: the %s forces sum to %.3f eV/A instead of 0; %s", structure_name(result.index, atoms),
                         result.method, net, _NET_FORCE_HINT[backend])
-    return [attach(atoms, result, backend) for atoms, result in zip(structures, results)]
+    return [None if isinstance(result, LabellingError) else attach(atoms, result, backend)
+            for atoms, result in zip(structures, results)]
+
+
+def _skipping(task, item):
+    """``task(item)``, or the LabellingError it raised (returned, so the other jobs go on)."""
+    try:
+        return task(item)
+    except LabellingError as exc:
+        return exc
