@@ -49,8 +49,11 @@ demo: $(STAMP)
 test: install
 	$(BIN)/python -m pytest -q
 
+# The benchmark suite (benchmarks/suite.py; about 30 min on 2 cores): scaling with atoms and frames, parse
+# fraction, peak memory, ReacNetGenerator on the same inputs, nucleation. Writes benchmarks/results/suite.json
+# and the suite section of docs/performance.md; `make bench BENCH_ARGS=--quick` (minutes) leaves docs/ alone.
 bench: install
-	$(BIN)/python benchmarks/bench_species.py
+	$(BIN)/python benchmarks/suite.py --doc $(BENCH_ARGS)
 
 # Reference tools for validation (LAMMPS ReaxFF, ReacNetGenerator); not needed by the tests.
 validate-deps:
