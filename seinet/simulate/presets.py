@@ -14,7 +14,7 @@ within 2.5 % of the nominal molarity (the molarity built is in ``atoms.info["sei
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .builders import electrolyte_box, interface, slab
 from .errors import SimulationConfigError
@@ -94,22 +94,28 @@ def build_preset(name: str, *, n_solvent: int | None = None, seed: int = 0, slab
     Returns
     -------
     ase.Atoms
-        ``info["seinet"]["preset"]`` holds the preset.
+        ``info["seinet"]["preset"]`` holds the preset as built (its ``n_solvent``, ``slab_size``
+        and ``slab_layers`` are the values used, overrides included).
 
     Raises
     ------
     SimulationConfigError
-        Unknown name.
+        Unknown name; ``slab_size`` or ``slab_layers`` for a bulk preset.
     """
     if name not in PRESETS:
         raise SimulationConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
     p = PRESETS[name]
-    n = p.n_solvent if n_solvent is None else int(n_solvent)
+    if p.facet is None and (slab_size is not None or slab_layers is not None):
+        raise SimulationConfigError(f"{name} is a bulk electrolyte preset; slab_size and slab_layers apply to "
+                                    f"interface presets ({', '.join(k for k, v in PRESETS.items() if v.facet)})")
+    p = replace(p, n_solvent=p.n_solvent if n_solvent is None else int(n_solvent),
+                slab_size=p.slab_size if slab_size is None else tuple(int(v) for v in slab_size),
+                slab_layers=p.slab_layers if slab_layers is None else int(slab_layers))
     solvents = dict(p.solvents)
     if p.facet is None:
-        atoms = electrolyte_box(solvents, p.molarity_M, n, seed=seed)
+        atoms = electrolyte_box(solvents, p.molarity_M, p.n_solvent, seed=seed)
     else:
-        metal = slab(p.facet, slab_size or p.slab_size, slab_layers or p.slab_layers)
-        atoms = interface(metal, solvents, p.molarity_M, n, gap_A=p.gap_A, seed=seed)
+        metal = slab(p.facet, p.slab_size, p.slab_layers)
+        atoms = interface(metal, solvents, p.molarity_M, p.n_solvent, gap_A=p.gap_A, seed=seed)
     atoms.info["seinet"]["preset"] = p.as_dict()
     return atoms

@@ -70,11 +70,21 @@ class SimulationResult:
         return int(self.manifest["outputs"].get("n_frames", 0))
 
 
-def prepare_system(preset, *, n_solvent: int | None = None, seed: int = 0):
+def prepare_system(preset, *, n_solvent: int | None = None, seed: int = 0,
+                   slab_size: tuple[int, int] | None = None, slab_layers: int | None = None):
     """The start structure: a preset name built with :func:`~seinet.simulate.presets.build_preset`,
-    or a copy of an :class:`ase.Atoms` given as is."""
+    or a copy of an :class:`ase.Atoms` given as is.
+
+    Raises
+    ------
+    SimulationConfigError
+        ``slab_size``/``slab_layers`` given for a structure (not a preset), or a structure
+        without a full periodic cell.
+    """
     if isinstance(preset, str):
-        return build_preset(preset, n_solvent=n_solvent, seed=seed)
+        return build_preset(preset, n_solvent=n_solvent, seed=seed, slab_size=slab_size, slab_layers=slab_layers)
+    if slab_size is not None or slab_layers is not None:
+        raise SimulationConfigError("slab_size and slab_layers apply to interface presets, not to a given structure")
     if hasattr(preset, "get_chemical_symbols") and hasattr(preset, "cell"):
         atoms = preset.copy()
         if atoms.cell.rank < 3 or not all(atoms.pbc):
@@ -136,6 +146,7 @@ def simulate(preset, out: str | os.PathLike, *, backend: str = "cpu", model: str
              dump_every: int | None = None, thermo_every: int | None = None, thermostat: str | None = None,
              tau_fs: float | None = None, fixed_layers: int | None = None, minimize_steps: int | None = None,
              seed: int | None = None, gzip: bool | None = None, n_solvent: int | None = None,
+             slab_size: tuple[int, int] | None = None, slab_layers: int | None = None,
              overwrite: bool = False, execute: bool = True, gpumd_executable: str | os.PathLike | None = None,
              calculator=None, progress: bool = False, metadynamics=None) -> SimulationResult:
     """Build a system, run NVT MD on it and write the run directory ``out``.
@@ -161,6 +172,9 @@ def simulate(preset, out: str | os.PathLike, *, backend: str = "cpu", model: str
         As above; ``seed`` also seeds the builders (RDKit, packmol).
     n_solvent : int, optional
         Solvent molecules of a preset (its default when None).
+    slab_size, slab_layers : optional
+        Lateral repeats (nx, ny) and atomic layers of an interface preset's Na slab (the
+        preset's when None); see :func:`~seinet.simulate.presets.build_preset`.
     overwrite : bool
         Replace an existing ``out`` (only once the new one is complete).
     execute : bool
@@ -203,7 +217,8 @@ def simulate(preset, out: str | os.PathLike, *, backend: str = "cpu", model: str
 
         find_gpumd(gpumd_executable)  # fail before building anything
     with RunDirectory(out, overwrite=overwrite) as tmp:
-        atoms = prepare_system(preset, n_solvent=n_solvent, seed=md.seed)
+        atoms = prepare_system(preset, n_solvent=n_solvent, seed=md.seed, slab_size=slab_size,
+                               slab_layers=slab_layers)
         info.check_elements(atoms.get_chemical_symbols())
         build_s = time.perf_counter() - t0
         groups, fixed_group = _groups(atoms, md)

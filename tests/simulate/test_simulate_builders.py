@@ -165,6 +165,12 @@ def test_build_preset_small():
     meta = atoms.info["seinet"]
     assert meta["preset"]["name"] == "na-dme" and meta["kind"] == "interface"
     assert meta["counts"] == {"DME": 9, "PF6-": 1, "Na+": 1}
+    # the preset recorded is the one built: overrides included (manifest.json provenance)
+    assert (meta["preset"]["n_solvent"], meta["preset"]["slab_size"], meta["preset"]["slab_layers"]) == (9, [2, 2], 4)
+    assert len(atoms) == 2 * 2 * 4 + 9 * 16 + 7 + 1
+    assert sorted(set(atoms.arrays["layer"][atoms.arrays["layer"] >= 0])) == [0, 1, 2, 3]
+    with pytest.raises(SimulationConfigError, match="bulk electrolyte preset"):
+        build_preset("bulk-ec-1M", slab_layers=4)
     bulk = build_preset("bulk-ec-2M", seed=1)
     assert len(bulk) == 292 and bulk.info["seinet"]["molarity_M"] == pytest.approx(2.0, rel=0.025)
     with pytest.raises(SimulationConfigError, match="unknown preset"):

@@ -171,3 +171,30 @@ def test_nep89_runs_are_byte_identical_for_a_seed(tmp_path, tiny_interface):
         runs.append(run_md(tiny_interface, calc, settings, tmp_path / name))
     assert runs[0].trajectory.read_bytes() == runs[1].trajectory.read_bytes()
     assert runs[0].thermo.read_bytes() == runs[1].thermo.read_bytes()
+
+
+def test_cli_passes_the_slab_options_to_simulate(tmp_path, monkeypatch, capsys):
+    import seinet.simulate
+    from seinet.cli import main
+
+    seen = {}
+
+    def fake_simulate(preset, out, **kwargs):
+        seen.update(kwargs, preset=preset)
+        raise SimulationConfigError("stop here")
+
+    monkeypatch.setattr(seinet.simulate, "simulate", fake_simulate)
+    args = ["simulate", "na-ec", "--out", str(tmp_path / "RUN"), "--n-solvent", "56", "--slab-size", "4x3",
+            "--slab-layers", "5", "--quiet"]
+    assert main(args) != 0 and "stop here" in capsys.readouterr().err
+    assert (seen["preset"], seen["n_solvent"], seen["slab_size"], seen["slab_layers"]) == ("na-ec", 56, (4, 3), 5)
+    assert main(["simulate", "na-ec", "--out", str(tmp_path / "RUN"), "--slab-size", "4"]) != 0
+    err = capsys.readouterr().err
+    assert "--slab-size" in err and len(err.strip().splitlines()) == 1
+
+
+def test_slab_options_are_refused_for_a_given_structure(tmp_path):
+    with pytest.raises(SimulationConfigError, match="interface presets"):
+        simulate(box(), tmp_path / "RUN", steps=2, slab_layers=5, calculator=lj_calculator(),
+                 model=_fake_model(tmp_path))
+    assert not (tmp_path / "RUN").exists()
