@@ -13,6 +13,7 @@ import warnings
 
 from . import __version__
 from .errors import SeinetError
+from .simulate.settings import THERMOSTATS
 
 __all__ = ["main", "build_parser"]
 
@@ -191,6 +192,31 @@ def _cmd_nucleation(args) -> int:
     return 0
 
 
+def _metad_spec(args):
+    """--metad and its options as a DepositionMetad (None without --metad)."""
+    if not args.metad:
+        return None
+    from .simulate.deposition import DepositionMetad
+
+    sigma = None if args.metad_sigma is None else tuple(float(v) for v in args.metad_sigma.split(","))
+    return DepositionMetad(cvs=tuple(args.metad.split(",")), ion=args.metad_ion, sigma=sigma,
+                           height_eV=args.metad_height, pace=args.metad_pace,
+                           biasfactor=None if args.metad_biasfactor == 0 else args.metad_biasfactor)
+
+
+def _slab_size(text):
+    """--slab-size NXxNY (e.g. 4x4) as a tuple of 2 int (None when not given)."""
+    if text is None:
+        return None
+    try:
+        nx, ny = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        from .errors import ConfigError
+
+        raise ConfigError(f"--slab-size {text!r}: expected NXxNY, e.g. 4x4") from None
+    return nx, ny
+
+
 def _cmd_simulate(args) -> int:
     from pathlib import Path
 
@@ -213,13 +239,98 @@ def _cmd_simulate(args) -> int:
                    final_temperature_K=args.final_temperature, steps=args.steps, timestep_fs=args.timestep_fs,
                    dump_every=args.dump_every, thermo_every=args.thermo_every, thermostat=args.thermostat,
                    tau_fs=args.tau_fs, fixed_layers=args.fixed_layers, minimize_steps=args.minimize_steps,
-                   seed=args.seed, gzip=args.gzip or None, n_solvent=args.n_solvent, overwrite=args.overwrite,
-                   execute=not args.prepare_only, gpumd_executable=args.gpumd, progress=not args.quiet)
+                   seed=args.seed, gzip=args.gzip or None, n_solvent=args.n_solvent,
+                   slab_size=_slab_size(args.slab_size), slab_layers=args.slab_layers, overwrite=args.overwrite,
+                   execute=not args.prepare_only, gpumd_executable=args.gpumd, progress=not args.quiet,
+                   metadynamics=_metad_spec(args))
     if not args.quiet:
         if res.trajectory is not None:
             print(f"{res.n_frames} frames -> {res.trajectory}\nnext: seinet analyze {res.trajectory} --out RUN")
         else:
             print(f"GPUMD inputs written to {res.out} (model.xyz, run.in); run gpumd there")
+    return 0
+
+
+def _cmd_sample(args) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from .sample import ReactorSettings, SamplingSettings, StabilityCriteria, sample
+    from .simulate import PRESETS
+
+    if args.structure in PRESETS:
+        from .simulate.presets import build_preset
+
+        structure = build_preset(args.structure, seed=args.seed, n_solvent=args.n_solvent)
+    elif Path(args.structure).is_file():
+        from ase.io import read
+
+        structure = read(args.structure, index=args.frame)
+    else:
+        from .errors import ConfigError
+
+        raise ConfigError(f"{args.structure}: neither a preset ({', '.join(PRESETS)}) nor a structure file")
+    settings = SamplingSettings.toy() if args.toy else SamplingSettings()
+    changes = {k: v for k, v in {
+        "iterations": args.iterations, "md_steps": args.md_steps, "dump_every": args.dump_every,
+        "per_iteration": args.per_iteration, "committee": args.committee, "label_backend": args.label,
+        "max_reactors": args.max_reactors, "stability_on": args.stability_on, "seed": args.seed,
+        "temperatures_K": None if args.temperatures is None else tuple(float(t) for t in args.temperatures.split(",")),
+    }.items() if v is not None}
+    if args.electronic_temperature is not None:
+        changes["label_options"] = {**settings.label_options, "electronic_temperature_K": args.electronic_temperature}
+    if args.divisions or args.max_atoms:
+        reactor = settings.reactor
+        if args.divisions:
+            reactor = replace(reactor, divisions=tuple(int(k) for k in args.divisions.split("x")))
+        if args.max_atoms:
+            reactor = replace(reactor, max_atoms=args.max_atoms)
+        changes["reactor"] = reactor
+    if args.stability_steps:
+        changes["stability"] = replace(settings.stability, steps=args.stability_steps)
+    if args.generation:
+        changes["train"] = replace(settings.train_settings(), generation=args.generation)
+    settings = replace(settings, **changes)
+    result = sample(structure, args.out, settings, model=args.model, scheduler=args.scheduler,
+                    n_workers=args.workers)
+    if not args.quiet:
+        last = result.iterations[-1]
+        print(f"{len(result.iterations)} iterations, {result.n_labelled} labelled structures; "
+              f"{'converged' if result.converged else 'not converged'}; stable: {last['stable']}\n"
+              f"model: {result.model}\nsummary: {result.directory / 'iterations.csv'}")
+    return 0
+
+
+def _cmd_train(args) -> int:
+    from ase.io import read
+
+    from .train import NEPSettings, train
+
+    def structures(paths):
+        out = []
+        for path in paths:
+            try:
+                out += read(path, index=":")
+            except (OSError, ValueError) as exc:
+                from .errors import ConfigError
+
+                raise ConfigError(f"{path}: cannot read structures ({exc})") from None
+        return out
+
+    settings = NEPSettings.toy() if args.toy else NEPSettings()
+    changes = {k: v for k, v in {"charge_mode": args.charge_mode, "generation": args.generation,
+                                 "seed": args.seed}.items() if v is not None}
+    settings = settings.replace(**changes) if changes else settings
+    references = {"fit": "fit", "none": None}[args.reference_energies]
+    result = train(structures(args.train), args.out, settings, test=structures(args.test) if args.test else None,
+                   test_fraction=args.test_fraction, seed=args.seed or 0, backend=args.backend,
+                   reference_energies=references, threads=args.threads, executable=args.nep,
+                   figures=not args.no_figures, overwrite=args.overwrite)
+    if not args.quiet:
+        table = result.to_dataframe().dropna(axis=1, how="all")
+        print(f"{result.backend}: {result.n_train} train / {result.n_test} test structures, {result.wall_s:.1f} s")
+        print(table.to_string(float_format=lambda v: f"{v:.4g}"))
+        print(f"model: {result.model_path}\nfigures: {result.directory / 'figures'}")
     return 0
 
 
@@ -353,13 +464,16 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--backend", choices=["cpu", "gpumd"], default="cpu")
     sm.add_argument("--model", default="nep89", help="nep89 (fetched once into the user cache) or a NEP/qNEP file")
     sm.add_argument("--n-solvent", type=int, help="solvent molecules (sets the system size)")
+    sm.add_argument("--slab-size", metavar="NXxNY", help="lateral repeats of an interface preset's Na slab "
+                    "(e.g. 4x4; default: the preset's)")
+    sm.add_argument("--slab-layers", type=int, help="atomic layers of an interface preset's Na slab (default: the preset's)")
     sm.add_argument("--temperature", type=float, metavar="K")
     sm.add_argument("--final-temperature", type=float, metavar="K", help="linear ramp to this temperature")
     sm.add_argument("--steps", type=int)
     sm.add_argument("--timestep-fs", type=float)
     sm.add_argument("--dump-every", type=int)
     sm.add_argument("--thermo-every", type=int)
-    sm.add_argument("--thermostat", choices=["bussi", "langevin", "nose-hoover"])
+    sm.add_argument("--thermostat", choices=list(THERMOSTATS))
     sm.add_argument("--tau-fs", type=float)
     sm.add_argument("--fixed-layers", type=int, help="bottom slab layers held fixed")
     sm.add_argument("--minimize-steps", type=int)
@@ -367,9 +481,67 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--gzip", action="store_true", help="write dump.xyz.gz")
     sm.add_argument("--prepare-only", action="store_true", help="GPUMD: write model.xyz and run.in only")
     sm.add_argument("--gpumd", help="gpumd executable (default: $SEINET_GPUMD or PATH)")
+    sm.add_argument("--metad", metavar="CVS", help="well-tempered metadynamics of Na deposition on height and/or cn "
+                    "(e.g. height or height,cn); HILLS in the run directory, plumed.dat for GPUMD")
+    sm.add_argument("--metad-ion", type=int, help="0-based index of the biased Na+ (default: closest above the surface)")
+    sm.add_argument("--metad-sigma", help="hill widths per CV, comma-separated (default 0.25 A, 0.2)")
+    sm.add_argument("--metad-height", type=float, default=0.02, metavar="EV", help="initial hill height (eV)")
+    sm.add_argument("--metad-pace", type=int, default=100, help="steps between hills")
+    sm.add_argument("--metad-biasfactor", type=float, default=10.0, help="well-tempered gamma (0: plain metadynamics)")
     sm.add_argument("--overwrite", action="store_true")
     sm.add_argument("--quiet", action="store_true")
     sm.set_defaults(func=_cmd_simulate)
+
+    sp = sub.add_parser("sample", help="Interface Reactor sampling: carve, explore, select, label, train, test "
+                        "(resumable)")
+    sp.add_argument("structure", help="preset name or an interface structure file (extxyz, a trajectory: --frame)")
+    sp.add_argument("--out", required=True, help="sampling directory (an existing one with the same settings resumes)")
+    sp.add_argument("--frame", default="-1", help="frame of a trajectory file (default: the last)")
+    sp.add_argument("--n-solvent", type=int, help="preset size")
+    sp.add_argument("--model", default="nep89", help="model of the first exploration: nep89 or a NEP/qNEP file")
+    sp.add_argument("--toy", action="store_true", help="minutes-scale settings (tests, a first look)")
+    sp.add_argument("--iterations", type=int)
+    sp.add_argument("--temperatures", help="exploration ladder in K, comma-separated (default 300,600,900)")
+    sp.add_argument("--md-steps", type=int)
+    sp.add_argument("--dump-every", type=int)
+    sp.add_argument("--per-iteration", type=int, help="structures selected and labelled per iteration")
+    sp.add_argument("--committee", type=int, help="models trained per iteration (>= 2 for force disagreement)")
+    sp.add_argument("--label", choices=["xtb", "cp2k"], help="labelling backend (default xtb: GFN1-xTB)")
+    sp.add_argument("--electronic-temperature", type=float, metavar="K", help="xTB Fermi smearing")
+    sp.add_argument("--generation", type=int, help="training steps per model")
+    sp.add_argument("--divisions", help="lateral reactor tiles, e.g. 2x2")
+    sp.add_argument("--max-atoms", type=int, help="largest reactor")
+    sp.add_argument("--max-reactors", type=int, help="explore only the first reactors")
+    sp.add_argument("--stability-steps", type=int)
+    sp.add_argument("--stability-on", choices=["interface", "reactor"])
+    sp.add_argument("--workers", type=int, default=2, help="labelling processes (dask LocalCluster)")
+    sp.add_argument("--scheduler", help="dask scheduler address, or 'synchronous'")
+    sp.add_argument("--seed", type=int, default=0)
+    sp.add_argument("--quiet", action="store_true")
+    sp.set_defaults(func=_cmd_sample)
+
+    tr = sub.add_parser("train", help="train a NEP / qNEP model on labelled structures (neppo on the CPU, "
+                        "GPUMD's nep on the GPU)")
+    tr.add_argument("train", nargs="+",
+                    help="labelled structures (extxyz with energy and forces, e.g. a NEP train.xyz)")
+    tr.add_argument("--test", action="append", metavar="TEST.xyz",
+                    help="an explicit test set (repeatable; then --test-fraction is ignored)")
+    tr.add_argument("--out", required=True, help="training directory to create (nep.txt, metrics.json, figures/)")
+    tr.add_argument("--backend", choices=["auto", "neppo", "nep"], default="auto",
+                    help="auto: GPUMD's nep when found ($SEINET_NEP or PATH), otherwise neppo")
+    tr.add_argument("--nep", help="GPUMD's nep executable (default: $SEINET_NEP or PATH)")
+    tr.add_argument("--charge-mode", type=int, choices=[0, 1, 2], help="0: NEP; 1 (default), 2: qNEP")
+    tr.add_argument("--generation", type=int, help="training steps (neppo) or generations (nep)")
+    tr.add_argument("--seed", type=int, help="seed of the split and of the training (default 0)")
+    tr.add_argument("--test-fraction", type=float, default=0.2, help="share held out for testing (default 0.2)")
+    tr.add_argument("--reference-energies", choices=["none", "fit"], default="none",
+                    help="fit: subtract per-element energies fitted to the training set (needed for xTB energies)")
+    tr.add_argument("--threads", type=int, default=1, help="CPU threads of neppo (default 1)")
+    tr.add_argument("--toy", action="store_true", help="a tiny model that trains in seconds (tests, a first look)")
+    tr.add_argument("--no-figures", action="store_true", help="skip figures/ (parity, loss curves, descriptor PCA)")
+    tr.add_argument("--overwrite", action="store_true", help="replace an existing training directory")
+    tr.add_argument("--quiet", action="store_true")
+    tr.set_defaults(func=_cmd_train)
 
     fe = sub.add_parser("fes", help="free-energy surface from a (well-tempered) metadynamics HILLS file")
     fe.add_argument("hills", help="HILLS file (PLUMED format)")
