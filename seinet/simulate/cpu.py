@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import SimulationConfigError
+from .errors import SimulationConfigError, SimulationError
 from .settings import MDSettings
 from .thermo import thermo_row
 from .writers import DumpWriter, pressure_tensor
@@ -245,6 +245,9 @@ def run_md(atoms, calculator, settings: MDSettings, directory: str | os.PathLike
 
         def on_dump() -> None:
             if dyn.nsteps:
+                if not np.isfinite(atoms.positions).all():  # the model blew up: keep the frames so far
+                    raise SimulationError(f"MD blew up by step {dyn.nsteps}: non-finite positions (the model "
+                                          f"fails on this structure); {dump.n_frames} frames kept in {dump_path}")
                 dump.write(atoms, dyn.nsteps * settings.timestep_fs)
 
         def on_thermo() -> None:

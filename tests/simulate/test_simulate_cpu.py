@@ -198,3 +198,34 @@ def test_slab_options_are_refused_for_a_given_structure(tmp_path):
         simulate(box(), tmp_path / "RUN", steps=2, slab_layers=5, calculator=lj_calculator(),
                  model=_fake_model(tmp_path))
     assert not (tmp_path / "RUN").exists()
+
+
+def test_a_run_that_blows_up_stops_with_one_line_and_keeps_its_frames(tmp_path):
+    from ase.calculators.calculator import Calculator, all_changes
+
+    from seinet.simulate import SimulationError
+
+    class Breaks(Calculator):
+        """Lennard-Jones-like forces until the 8th evaluation, then NaN (a model that fails)."""
+
+        implemented_properties = ["energy", "forces", "stress"]
+
+        def __init__(self):
+            super().__init__()
+            self.calls = 0
+            self.inner = lj_calculator()
+
+        def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+            super().calculate(atoms, properties, system_changes)
+            self.calls += 1
+            work = atoms.copy()
+            work.calc = self.inner
+            forces = work.get_forces()
+            self.results = {"energy": work.get_potential_energy(), "stress": work.get_stress(),
+                            "forces": forces if self.calls < 8 else np.full_like(forces, np.nan)}
+
+    settings = MDSettings(steps=20, timestep_fs=1.0, thermostat="nve", temperature_K=100, dump_every=2)
+    with pytest.raises(SimulationError, match=r"blew up by step \d+: non-finite positions.*3 frames kept"):
+        run_md(box(), Breaks(), settings, tmp_path)
+    frames = list(open_trajectory(tmp_path / "dump.xyz"))
+    assert len(frames) == 3 and all(np.isfinite(f.positions).all() for f in frames)
