@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test bench validate-deps clean
+.PHONY: install demo demo-data test bench validate-deps clean
 
 # Idempotent: rebuilds the environment only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -44,6 +44,23 @@ install: $(STAMP) $(CHROMIUM) $(NEP89) $(CP2K)
 # the demo needs the Python environment only (chromium is for the report's browser test)
 demo: $(STAMP)
 	$(BIN)/seinet demo --out demo_runs --overwrite
+
+# data/demo made by seinet simulate: the na-ec and na-dme presets, NEP89 on the CPU, 500 K (Bussi, 25 fs), 3 ps,
+# seed 1; both runs at once, one core each (about 12 min on 2 cores). data/README.md says what they show.
+DEMO_MD := --temperature 500 --thermostat bussi --tau-fs 25 --steps 6000 --dump-every 30 --thermo-every 10 \
+	--minimize-steps 40 --seed 1 --gzip --quiet
+
+demo-data: $(STAMP) $(NEP89)
+	rm -rf .demo-md && mkdir .demo-md
+	$(BIN)/seinet simulate na-ec $(DEMO_MD) --out .demo-md/na_ec & ec=$$!; \
+	$(BIN)/seinet simulate na-dme $(DEMO_MD) --out .demo-md/na_dme & dme=$$!; \
+	wait $$ec && wait $$dme
+	for run in na_ec na_dme; do \
+		cp .demo-md/$$run/dump.xyz.gz data/demo/$$run.extxyz.gz && \
+		cp .demo-md/$$run/thermo.out data/demo/$$run.thermo.out && \
+		cp .demo-md/$$run/manifest.json data/demo/$$run.manifest.json || exit 1; \
+	done
+	rm -rf .demo-md
 
 # pytest exits 5 when it collects no test; that is not a pass here, so no special case.
 test: install

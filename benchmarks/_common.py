@@ -15,7 +15,7 @@ WORK = ROOT / "benchmarks" / "_work"
 DEMO = ROOT / "data" / "demo" / "na_ec.extxyz.gz"
 
 
-def tiled_frames(n_frames: int, reps=(8, 7, 3), source=DEMO, stride: int = 1):
+def tiled_frames(n_frames: int, reps=(8, 6, 3), source=DEMO, stride: int = 1):
     """Frames of the demo trajectory replicated ``reps`` times (periodic supercell).
 
     The supercell of a periodic frame is an exact periodic configuration, so bonding
@@ -61,7 +61,7 @@ def _source_frames(source=DEMO):
     return _SOURCE_CACHE[key]
 
 
-def bounced_frames(n_frames: int, reps=(8, 7, 3), source=DEMO):
+def bounced_frames(n_frames: int, reps=(8, 6, 3), source=DEMO):
     """Like :func:`tiled_frames` (identical for the source's length), for any number of frames.
 
     Past the last frame of the source the trajectory runs backwards, then forwards again

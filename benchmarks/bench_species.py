@@ -1,7 +1,7 @@
 """Species detection speed and memory at 100k atoms, and the ratio to ReacNetGenerator 1.6.15.
 
-Frames are the NEP89 demo trajectory (data/demo/na_ec.extxyz.gz, 592 atoms) tiled
-8 x 7 x 3 into 99,456-atom periodic supercells: real MD configurations at scale.
+Frames are the NEP89 demo trajectory (data/demo/na_ec.extxyz.gz, 688 atoms) tiled
+8 x 6 x 3 into 99,072-atom periodic supercells: real MD configurations at scale.
 
 Measured (each a separate process, as a user runs it):
 

@@ -1,7 +1,7 @@
 """The benchmark suite in one command: scaling, parse fraction, memory, ReacNetGenerator, nucleation.
 
 Every measurement runs in its own child process, as a user runs seinet, on frames of the
-NEP89 demo run (``data/demo/na_ec.extxyz.gz``, 592 atoms) tiled into periodic supercells
+NEP89 demo run (``data/demo/na_ec.extxyz.gz``, 688 atoms) tiled into periodic supercells
 (real MD configurations at scale; past the demo's 201 frames the run goes backwards and
 forwards again, see ``_common.bounced_frames``):
 
@@ -47,7 +47,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import ROOT, WORK, own_peak_rss_mib, python, run_measured
+from _common import DEMO, ROOT, WORK, own_peak_rss_mib, python, run_measured
 
 SEINET = str(ROOT / ".venv" / "bin" / "seinet")
 STAGES = str(ROOT / "benchmarks" / "_stages.py")
@@ -59,8 +59,18 @@ FIGURE = ROOT / "docs" / "figures" / "suite_scaling.png"
 BEGIN, END = "<!-- suite:begin (written by benchmarks/suite.py --doc) -->", "<!-- suite:end -->"
 ELEMENTS = ("C", "H", "O", "F", "Na", "P")
 
-#: supercell repetitions of the 592-atom demo cell (16.9 x 16.9 x 32.7 Å) for each size
-SIZES = {"1e3": (2, 1, 1), "1e4": (3, 3, 2), "1e5": (8, 7, 3), "1e6": (13, 13, 10)}
+def _demo_atoms() -> int:
+    """Atoms per frame of the demo run (the first line of its first frame)."""
+    import gzip
+
+    with gzip.open(DEMO, "rt") as fh:
+        return int(fh.readline())
+
+
+DEMO_ATOMS = _demo_atoms()
+#: supercell repetitions of the 688-atom demo cell (16.9 x 16.9 x 37.9 Å) for each size
+#: (1,376, 10,320, 99,072 and 998,976 atoms)
+SIZES = {"1e3": (2, 1, 1), "1e4": (5, 3, 1), "1e5": (8, 6, 3), "1e6": (12, 11, 11)}
 MODES = ("read", "parse", "detect", "events", "interface", "nucleation", "all")
 PLANS = {
     "full": {"scaling": {"1e3": 300, "1e4": 120, "1e5": 40, "1e6": 20}, "repeats": 2,
@@ -74,7 +84,7 @@ PLANS = {
 
 def n_atoms(size: str) -> int:
     a, b, c = SIZES[size]
-    return 592 * a * b * c
+    return DEMO_ATOMS * a * b * c
 
 
 def trajectory(size: str, frames: int, kind: str = "extxyz") -> Path:
