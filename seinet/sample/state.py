@@ -15,7 +15,9 @@ and only then is the step entered in the manifest (written to a temporary file a
 A crash at any point leaves the manifest naming only complete steps; the next run with the
 same settings removes any ``.tmp`` or unrecorded step directory and carries on from the
 first step the manifest lacks. Different settings in the same directory are an error, since
-mixing them would give a training set nobody asked for.
+mixing them would give a training set nobody asked for. The number of iterations is the one
+setting left out of that check: iteration k does not depend on how many follow, so a finished
+run can be extended (``--iterations 8`` on a directory that ran 5 goes on with the sixth).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from pathlib import Path
 
 from ..errors import ConfigError
 
-__all__ = ["SamplingState"]
+__all__ = ["SamplingState", "EXTENDABLE"]
+
+#: settings that may change between runs in one directory (module docstring)
+EXTENDABLE = ("iterations",)
 
 
 class SamplingState:
@@ -37,13 +42,17 @@ class SamplingState:
     def __init__(self, directory: str | os.PathLike, settings: dict, inputs: dict) -> None:
         self.dir = Path(directory)
         self.path = self.dir / "manifest.json"
-        fingerprint = hashlib.sha256(json.dumps({"settings": settings, "inputs": inputs},
+        checked = {k: v for k, v in settings.items() if k not in EXTENDABLE}
+        fingerprint = hashlib.sha256(json.dumps({"settings": checked, "inputs": inputs},
                                                 sort_keys=True).encode()).hexdigest()
         if self.path.exists():
             self.data = json.loads(self.path.read_text())
             if self.data.get("fingerprint") != fingerprint:
                 raise ConfigError(f"{self.dir} holds a sampling run with other settings or inputs; "
                                   "use a new --out directory (or remove this one)")
+            if self.data["settings"] != settings:  # more (or fewer) iterations asked for this time
+                self.data["settings"] = settings
+                self._write()
         else:
             self.dir.mkdir(parents=True, exist_ok=True)
             self.data = {"created_by": "seinet sample", "fingerprint": fingerprint, "settings": settings,

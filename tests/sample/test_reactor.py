@@ -132,3 +132,13 @@ def test_state_resumes_only_finished_steps_and_refuses_other_settings(tmp_path):
     assert json.loads((tmp_path / "s" / "manifest.json").read_text())["steps"]["iter_000/explore"] == {"n": 1}
     with pytest.raises(ConfigError, match="other settings"):
         SamplingState(tmp_path / "s", {"a": 2}, {"x": "y"})
+
+
+def test_state_accepts_more_iterations_but_nothing_else(tmp_path):
+    state = SamplingState(tmp_path / "s", {"a": 1, "iterations": 2}, {"x": "y"})
+    state.finish("carve", {"n": 1}) if state.begin("carve") else None
+    more = SamplingState(tmp_path / "s", {"a": 1, "iterations": 5}, {"x": "y"})
+    assert more.done("carve") == {"n": 1}
+    assert json.loads((tmp_path / "s" / "manifest.json").read_text())["settings"]["iterations"] == 5
+    with pytest.raises(ConfigError, match="other settings"):
+        SamplingState(tmp_path / "s", {"a": 1, "iterations": 5}, {"x": "z"})
