@@ -393,77 +393,86 @@ def sample(structure, out: str | os.PathLike, settings: SamplingSettings = Sampl
     inputs = {"structure": hashlib.sha256(positions.tobytes() + "".join(structure.get_chemical_symbols()).encode()
                                           + np.asarray(structure.cell.array, float).tobytes()).hexdigest(),
               "model": os.path.basename(start), "model_bytes": os.path.getsize(start)}
+    fresh = not Path(out).exists()
     state = SamplingState(out, settings.as_dict(), inputs)
-    if state.resumed:
-        log.info("resuming the sampling run in %s", out)
-    labelling = {"client": client, "scheduler": scheduler, "n_workers": n_workers}
+    try:
+        if state.resumed:
+            log.info("resuming the sampling run in %s", out)
+        labelling = {"client": client, "scheduler": scheduler, "n_workers": n_workers}
 
-    if not state.done("carve"):
-        tmp = state.begin("carve")
-        reactors = carve_reactors(structure, settings.reactor)
-        if settings.max_reactors is not None:
-            reactors = reactors[: int(settings.max_reactors)]
-        if not reactors:
-            raise ConfigError("no reactor with electrolyte could be carved from the structure")
-        _write_xyz(tmp / "reactors.xyz", reactors)
-        _write_xyz(tmp / "structure.xyz", [structure])
-        state.finish("carve", {"n_reactors": len(reactors), "atoms": [len(r) for r in reactors]})
-    reactors = _read_xyz(state.step_dir("carve") / "reactors.xyz")
-    from ..train import model_types
+        if not state.done("carve"):
+            tmp = state.begin("carve")
+            reactors = carve_reactors(structure, settings.reactor)
+            if settings.max_reactors is not None:
+                reactors = reactors[: int(settings.max_reactors)]
+            if not reactors:
+                raise ConfigError("no reactor with electrolyte could be carved from the structure")
+            _write_xyz(tmp / "reactors.xyz", reactors)
+            _write_xyz(tmp / "structure.xyz", [structure])
+            state.finish("carve", {"n_reactors": len(reactors), "atoms": [len(r) for r in reactors]})
+        reactors = _read_xyz(state.step_dir("carve") / "reactors.xyz")
+        from ..train import model_types
 
-    # every element of the input, in a fixed order: the models of all iterations share their types,
-    # and a model can run the whole interface even if no selected structure held one of its elements
-    types = model_types([structure])
-    test_structure = structure if settings.stability_on == "interface" else max(reactors, key=len)
+        # every element of the input, in a fixed order: the models of all iterations share their types,
+        # and a model can run the whole interface even if no selected structure held one of its elements
+        types = model_types([structure])
+        test_structure = structure if settings.stability_on == "interface" else max(reactors, key=len)
 
-    current, committee, labelled = start, [], []
-    prev_rmse, converged, summaries = None, False, []
-    for k in range(int(settings.iterations)):
-        it = f"iter_{k:03d}"
-        steps = {}
-        for name, run in (
-                ("explore", lambda tmp: _explore(reactors, current, settings, tmp, k)),
-                ("select", lambda tmp: _select(_read_xyz(state.step_dir(f"{it}/explore") / "candidates.xyz"),
-                                               labelled, current, committee, settings, tmp)),
-                ("label", lambda tmp: _label(_read_xyz(state.step_dir(f"{it}/select") / "selected.xyz"),
-                                             settings, k, tmp, labelling)),
-                ("train", lambda tmp: _train(labelled + _read_xyz(state.step_dir(f"{it}/label") / "labelled.xyz"),
-                                             settings, k, tmp, f"{it}/train", types)),
-                ("test", lambda tmp: _test(test_structure, state.dir, steps["train"]["models"][0]["model"],
-                                           settings, tmp))):
-            key = f"{it}/{name}"
-            record = state.done(key)
-            if record is None:
-                log.info("iteration %d: %s", k, name)
-                record = run(state.begin(key))
-                state.finish(key, record)
-            steps[name] = record
-        labelled = labelled + _read_xyz(state.step_dir(f"{it}/label") / "labelled.xyz")
-        committee = [os.fspath(state.dir / m["model"]) for m in steps["train"]["models"]]
-        current = committee[0]
-        rmse = steps["train"]["models"][0]["rmse"].get("test") or steps["train"]["models"][0]["rmse"].get("train")
-        force = None if not rmse else rmse.get("force_meV_per_A")
-        improvement = None if prev_rmse is None or force is None else (prev_rmse - force) / prev_rmse
-        stable = bool(steps["test"]["passed"])
-        converged = stable and improvement is not None and improvement < settings.rmse_tolerance
-        summary = {"iteration": k, "n_candidates": steps["explore"]["n_candidates"],
-                   "n_selected": steps["select"]["n_selected"], "n_labelled": steps["label"]["n_labelled"],
-                   "n_failed_labels": steps["label"]["n_failed"], "n_training_total": len(labelled),
-                   "sigma_max_eV_A": steps["select"]["sigma_max_eV_A"],
-                   "force_rmse_meV_A": force, "energy_rmse_meV_atom": None if not rmse else rmse.get("energy_meV_per_atom"),
-                   "rmse_improvement": improvement, "stable": stable,
-                   "stability_reasons": steps["test"]["reasons"], "model": steps["train"]["models"][0]["model"],
-                   "converged": converged}
-        state.record_iteration(summary)
-        summaries.append(summary)
-        prev_rmse = force if force is not None else prev_rmse
-        if converged:
-            break
-    state.set(converged=converged, model=summaries[-1]["model"] if summaries else None)
-    _write_summary(state.dir, summaries)
-    return SamplingResult(directory=state.dir, iterations=summaries,
-                          model=state.dir / summaries[-1]["model"] if summaries else None,
-                          converged=converged, n_labelled=len(labelled))
+        current, committee, labelled = start, [], []
+        prev_rmse, converged, summaries = None, False, []
+        for k in range(int(settings.iterations)):
+            it = f"iter_{k:03d}"
+            steps = {}
+            for name, run in (
+                    ("explore", lambda tmp: _explore(reactors, current, settings, tmp, k)),
+                    ("select", lambda tmp: _select(_read_xyz(state.step_dir(f"{it}/explore") / "candidates.xyz"),
+                                                   labelled, current, committee, settings, tmp)),
+                    ("label", lambda tmp: _label(_read_xyz(state.step_dir(f"{it}/select") / "selected.xyz"),
+                                                 settings, k, tmp, labelling)),
+                    ("train", lambda tmp: _train(labelled + _read_xyz(state.step_dir(f"{it}/label") / "labelled.xyz"),
+                                                 settings, k, tmp, f"{it}/train", types)),
+                    ("test", lambda tmp: _test(test_structure, state.dir, steps["train"]["models"][0]["model"],
+                                               settings, tmp))):
+                key = f"{it}/{name}"
+                record = state.done(key)
+                if record is None:
+                    log.info("iteration %d: %s", k, name)
+                    record = run(state.begin(key))
+                    state.finish(key, record)
+                steps[name] = record
+            labelled = labelled + _read_xyz(state.step_dir(f"{it}/label") / "labelled.xyz")
+            committee = [os.fspath(state.dir / m["model"]) for m in steps["train"]["models"]]
+            current = committee[0]
+            rmse = steps["train"]["models"][0]["rmse"].get("test") or steps["train"]["models"][0]["rmse"].get("train")
+            force = None if not rmse else rmse.get("force_meV_per_A")
+            improvement = None if prev_rmse is None or force is None else (prev_rmse - force) / prev_rmse
+            stable = bool(steps["test"]["passed"])
+            converged = stable and improvement is not None and improvement < settings.rmse_tolerance
+            summary = {"iteration": k, "n_candidates": steps["explore"]["n_candidates"],
+                       "n_selected": steps["select"]["n_selected"], "n_labelled": steps["label"]["n_labelled"],
+                       "n_failed_labels": steps["label"]["n_failed"], "n_training_total": len(labelled),
+                       "sigma_max_eV_A": steps["select"]["sigma_max_eV_A"],
+                       "force_rmse_meV_A": force,
+                       "energy_rmse_meV_atom": None if not rmse else rmse.get("energy_meV_per_atom"),
+                       "rmse_improvement": improvement, "stable": stable,
+                       "stability_reasons": steps["test"]["reasons"], "model": steps["train"]["models"][0]["model"],
+                       "converged": converged}
+            state.record_iteration(summary)
+            summaries.append(summary)
+            prev_rmse = force if force is not None else prev_rmse
+            if converged:
+                break
+        state.set(converged=converged, model=summaries[-1]["model"] if summaries else None)
+        _write_summary(state.dir, summaries)
+        return SamplingResult(directory=state.dir, iterations=summaries,
+                              model=state.dir / summaries[-1]["model"] if summaries else None,
+                              converged=converged, n_labelled=len(labelled))
+    except BaseException:
+        if fresh and not state.data["steps"]:  # nothing finished: a bad input leaves no directory behind
+            import shutil
+
+            shutil.rmtree(state.dir, ignore_errors=True)
+        raise
 
 
 def _write_summary(directory: Path, summaries: list) -> None:

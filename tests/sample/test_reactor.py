@@ -142,3 +142,12 @@ def test_state_accepts_more_iterations_but_nothing_else(tmp_path):
     assert json.loads((tmp_path / "s" / "manifest.json").read_text())["settings"]["iterations"] == 5
     with pytest.raises(ConfigError, match="other settings"):
         SamplingState(tmp_path / "s", {"a": 1, "iterations": 5}, {"x": "z"})
+
+
+def test_a_structure_without_electrode_is_one_error_and_leaves_no_directory(tmp_path):
+    from seinet.sample import SamplingSettings, sample
+    from seinet.simulate.presets import build_preset
+
+    with pytest.raises(ConfigError, match="no metal electrode"):
+        sample(build_preset("bulk-ec-1M", seed=0), tmp_path / "S", SamplingSettings.toy())
+    assert not (tmp_path / "S").exists()
