@@ -3,7 +3,7 @@
 Larger than the toy of the test suite, far smaller than production: the ``na-ec`` preset, two
 reactors of at most 80 atoms (top face), NEP89 for the first exploration, a 300/600/900 K
 ladder of 400 steps per reactor, 12 structures per iteration labelled with GFN1-xTB on a dask
-LocalCluster of 2 workers, a committee of two qNEP models (16 neurons, 1500 neppo steps), an
+LocalCluster of 2 workers, a committee of two qNEP models (16 neurons, 1000 neppo steps), an
 NVE stability run of 1000 steps at 300 K on the largest reactor.
 
 The loop's own test RMSE is on a test set that grows each iteration, so iterations are not
@@ -13,7 +13,7 @@ with calorine's CPUNEP, and reports that learning curve.
 
 Usage::
 
-    .venv/bin/python benchmarks/accuracy_sampling.py [--iterations 5] [--work DIR]
+    .venv/bin/python benchmarks/accuracy_sampling.py [--iterations 4] [--work DIR]
 
 The sampling directory (default benchmarks/_work/sampling) resumes, and a larger
 ``--iterations`` extends a finished run. Writes benchmarks/results/accuracy_sampling.json and
@@ -41,7 +41,7 @@ def settings(iterations: int):
     return SamplingSettings(
         iterations=iterations, temperatures_K=(300.0, 600.0, 900.0), md_steps=400, dump_every=40,
         per_iteration=12, committee=2,
-        train=NEPSettings.toy(neuron=16, generation=1500, batch=8, output_interval=100),
+        train=NEPSettings.toy(neuron=16, generation=1000, batch=8, output_interval=100),
         max_reactors=2, reactor=ReactorSettings(max_atoms=80, faces=("top",)),
         stability=StabilityCriteria(steps=1000, dump_every=20, temperature_K=300.0),
         stability_on="reactor", seed=0)
@@ -78,7 +78,7 @@ def fixed_set_errors(directory: Path, n_iterations: int) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--iterations", type=int, default=4)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "_work" / "sampling")
     args = parser.parse_args()
 

@@ -38,6 +38,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from .committee import committee_forces
+from .contacts import contact_ratio
 from .fps import farthest_points, structure_descriptors
 from .reactor import ReactorSettings, carve_reactors
 from .stability import StabilityCriteria, check_stability
@@ -66,6 +67,9 @@ class SamplingSettings:
         Models trained per iteration (>= 2 for disagreement).
     sigma_low_eV_A, sigma_high_eV_A : float
         Force-disagreement window of a useful candidate.
+    min_contact_ratio : float
+        Candidates whose closest pair is nearer than this times the sum of the covalent radii
+        are unphysical and never labelled (:mod:`.contacts`).
     label_backend : {"xtb", "cp2k"}
     label_options : dict
         Options of the labelling backend (:func:`seinet.simulate.labelling.label`).
@@ -98,6 +102,7 @@ class SamplingSettings:
     committee: int = 2
     sigma_low_eV_A: float = 0.05
     sigma_high_eV_A: float = 5.0
+    min_contact_ratio: float = 0.7
     label_backend: str = "xtb"
     train_backend: str = "auto"
     label_options: dict = field(default_factory=lambda: {"electronic_temperature_K": 300.0, "max_iterations": 150})
@@ -128,6 +133,8 @@ class SamplingSettings:
             problems.append(f"reference_energies must be 'fit' or None (got {self.reference_energies!r})")
         if self.stability_on not in ("interface", "reactor"):
             problems.append("stability_on must be interface or reactor")
+        if not 0 <= self.min_contact_ratio < 1.5:
+            problems.append(f"min_contact_ratio must be in [0, 1.5) (got {self.min_contact_ratio})")
         if not 0 <= self.sigma_low_eV_A < self.sigma_high_eV_A:
             problems.append("need 0 <= sigma_low_eV_A < sigma_high_eV_A")
         if problems:
@@ -232,10 +239,11 @@ def _read_dump(path: Path) -> list:
 def _select(candidates, training, model: str, committee: list, settings: SamplingSettings, out: Path) -> dict:
     n = len(candidates)
     sigma = np.full(n, np.nan)
-    eligible = np.ones(n, dtype=bool)
+    contact = np.array([contact_ratio(a) for a in candidates])
+    eligible = contact >= settings.min_contact_ratio
     if len(committee) >= 2 and n:
         sigma = committee_forces(candidates, committee)
-        eligible = (sigma >= settings.sigma_low_eV_A) & (sigma <= settings.sigma_high_eV_A)
+        eligible &= (sigma >= settings.sigma_low_eV_A) & (sigma <= settings.sigma_high_eV_A)
     elements = sorted({s for a in list(candidates) + list(training) for s in a.get_chemical_symbols()})
     idx = np.flatnonzero(eligible)
     chosen = []
@@ -245,14 +253,17 @@ def _select(candidates, training, model: str, committee: list, settings: Samplin
         chosen = [int(idx[k]) for k in farthest_points(X, settings.per_iteration, E)]
     with open(out / "candidates.csv", "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["candidate", "reactor", "temperature_K", "frame", "sigma_eV_A", "eligible", "selected"])
+        w.writerow(["candidate", "reactor", "temperature_K", "frame", "contact_ratio", "sigma_eV_A", "eligible",
+                    "selected"])
         chosen_set = set(chosen)
         for i, atoms in enumerate(candidates):
             w.writerow([i, atoms.info.get("reactor"), atoms.info.get("temperature_K"), atoms.info.get("frame"),
-                        "" if np.isnan(sigma[i]) else f"{sigma[i]:.6g}", int(eligible[i]), int(i in chosen_set)])
+                        f"{contact[i]:.4f}", "" if np.isnan(sigma[i]) else f"{sigma[i]:.6g}", int(eligible[i]),
+                        int(i in chosen_set)])
     _write_xyz(out / "selected.xyz", [candidates[i] for i in chosen])
     finite = sigma[np.isfinite(sigma)]
     return {"n_candidates": n, "n_eligible": int(eligible.sum()), "n_selected": len(chosen),
+            "n_unphysical": int((contact < settings.min_contact_ratio).sum()),
             "sigma_max_eV_A": float(finite.max()) if len(finite) else None,
             "sigma_median_eV_A": float(np.median(finite)) if len(finite) else None}
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..frame import Frame
+from .contacts import covalent_radii
 
 __all__ = ["ReactorSettings", "carve_reactor", "carve_reactors", "reactor_windows"]
 
@@ -107,12 +108,6 @@ def _partition(atoms):
     frame = Frame(index=0, symbols=symbols, positions=np.asarray(atoms.positions, dtype=float),
                   cell=np.asarray(atoms.cell.array, dtype=float))
     return Partitioner(symbols).partition(frame)
-
-
-def _covalent_radii(symbols) -> np.ndarray:
-    from ase.data import atomic_numbers, covalent_radii
-
-    return np.array([covalent_radii[atomic_numbers[s]] for s in symbols])
 
 
 def carve_reactor(atoms, tile: tuple[int, int] = (0, 0), face: str = "top",
@@ -256,7 +251,7 @@ def _prune(reactor, owner: np.ndarray, source: np.ndarray, settings: ReactorSett
     """Remove clashing units, then the highest units beyond ``max_atoms``; metal stays."""
     from ase.neighborlist import neighbor_list
 
-    radii = _covalent_radii(reactor.get_chemical_symbols())
+    radii = covalent_radii(reactor.get_chemical_symbols())
     removed: set[int] = set()
     i, j, d = neighbor_list("ijd", reactor, float(2 * settings.clash_factor * radii.max()))
     close = (d < settings.clash_factor * (radii[i] + radii[j])) & (owner[i] != owner[j])

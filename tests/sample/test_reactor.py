@@ -151,3 +151,23 @@ def test_a_structure_without_electrode_is_one_error_and_leaves_no_directory(tmp_
     with pytest.raises(ConfigError, match="no metal electrode"):
         sample(build_preset("bulk-ec-1M", seed=0), tmp_path / "S", SamplingSettings.toy())
     assert not (tmp_path / "S").exists()
+
+
+def test_contact_ratio_flags_atoms_closer_than_any_bond():
+    from ase import Atoms
+    from ase.build import molecule
+
+    from seinet.sample.contacts import contact_ratio
+
+    assert contact_ratio(molecule("H2")) == pytest.approx(0.737 / 0.62, abs=0.01)
+    co = molecule("CO")
+    assert contact_ratio(co) == pytest.approx(co.get_distance(0, 1) / 1.42, abs=1e-3)  # the tightest bond here
+    assert contact_ratio(co) > 0.75
+    squeezed = molecule("CH4")
+    squeezed.positions[1] = squeezed.positions[0] + [0.5, 0, 0]  # C-H 0.5 A: a broken model's frame
+    assert contact_ratio(squeezed) == pytest.approx(0.5 / 1.07, abs=1e-3)
+    assert contact_ratio(squeezed) < 0.7
+    # periodic: the closest pair is across the boundary (Na-Na 1.0 A through the cell face)
+    pair = Atoms("Na2", positions=[[0.2, 5, 5], [9.2, 5, 5]], cell=[10, 10, 10], pbc=True)
+    assert contact_ratio(pair) == pytest.approx(1.0 / 3.32, abs=1e-3)
+    assert contact_ratio(Atoms("Na", cell=[10, 10, 10], pbc=True)) == float("inf")

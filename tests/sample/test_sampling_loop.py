@@ -72,6 +72,9 @@ def test_exploration_runs_the_ladder_and_selection_uses_the_committee(toy):
     assert len(second) == 10 and np.isfinite(second["sigma_eV_A"]).all() and (second["sigma_eV_A"] > 0).all()
     picked = second[second["selected"] == 1]
     assert len(picked) == 4 and picked["eligible"].all()
+    for table in (first, second):  # nothing unphysical is labelled: no pair closer than 0.7 x covalent radii
+        assert (table.loc[table["eligible"] == 1, "contact_ratio"] >= 0.7).all()
+        assert not table.loc[table["contact_ratio"] < 0.7, "eligible"].any()
     assert len(ase.io.read(toy / "iter_001" / "select" / "selected.xyz", ":")) == 4
 
 
