@@ -246,6 +246,10 @@ def _select(candidates, training, model: str, committee: list, settings: Samplin
         eligible &= (sigma >= settings.sigma_low_eV_A) & (sigma <= settings.sigma_high_eV_A)
     elements = sorted({s for a in list(candidates) + list(training) for s in a.get_chemical_symbols()})
     idx = np.flatnonzero(eligible)
+    if n and not len(idx):
+        log.warning("no eligible candidate among %d (%d unphysical contacts; disagreement window %g-%g eV/A): "
+                    "nothing new to label this iteration", n, int((contact < settings.min_contact_ratio).sum()),
+                    settings.sigma_low_eV_A, settings.sigma_high_eV_A)
     chosen = []
     if len(idx):
         X = structure_descriptors([candidates[i] for i in idx], model, elements)

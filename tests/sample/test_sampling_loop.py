@@ -47,7 +47,8 @@ def test_every_step_of_both_iterations_is_on_disk(toy):
     assert len(manifest["iterations"]) == 2
     table = pd.read_csv(toy / "iterations.csv")
     assert list(table["iteration"]) == [0, 1]
-    assert (table["n_selected"] == 4).all()
+    assert table["n_selected"].iloc[0] == 4  # NEP89's frames are physical: FPS picks a full set
+    assert (table["n_selected"] >= 1).all() and (table["n_selected"] <= 4).all()
     assert (table["n_labelled"] + table["n_failed_labels"] == table["n_selected"]).all()
     assert list(table["n_training_total"]) == list(table["n_labelled"].cumsum())
     assert (toy / "figures" / "sampling.png").stat().st_size > 10_000
@@ -71,11 +72,11 @@ def test_exploration_runs_the_ladder_and_selection_uses_the_committee(toy):
     second = pd.read_csv(toy / "iter_001" / "select" / "candidates.csv")
     assert len(second) == 10 and np.isfinite(second["sigma_eV_A"]).all() and (second["sigma_eV_A"] > 0).all()
     picked = second[second["selected"] == 1]
-    assert len(picked) == 4 and picked["eligible"].all()
+    assert 1 <= len(picked) == min(4, int(second["eligible"].sum())) and picked["eligible"].all()
     for table in (first, second):  # nothing unphysical is labelled: no pair closer than 0.7 x covalent radii
         assert (table.loc[table["eligible"] == 1, "contact_ratio"] >= 0.7).all()
         assert not table.loc[table["contact_ratio"] < 0.7, "eligible"].any()
-    assert len(ase.io.read(toy / "iter_001" / "select" / "selected.xyz", ":")) == 4
+    assert len(ase.io.read(toy / "iter_001" / "select" / "selected.xyz", ":")) == len(picked)
 
 
 def test_labels_are_xtb_energies_and_forces_with_a_fixed_split(toy):
