@@ -278,7 +278,13 @@ def _cmd_sample(args) -> int:
         "temperatures_K": None if args.temperatures is None else tuple(float(t) for t in args.temperatures.split(",")),
     }.items() if v is not None}
     if args.electronic_temperature is not None:
-        changes["label_options"] = {**settings.label_options, "electronic_temperature_K": args.electronic_temperature}
+        from .errors import ConfigError
+
+        if (args.label or settings.label_backend) != "xtb":
+            raise ConfigError("--electronic-temperature is an xTB option; CP2K's smearing is set from Python "
+                              "(SamplingSettings(label_options={'smearing_K': ...}))")
+        changes["label_options"] = {**replace(settings, label_backend="xtb").labelling_options(),
+                                    "electronic_temperature_K": args.electronic_temperature}
     if args.divisions or args.max_atoms:
         reactor = settings.reactor
         if args.divisions:

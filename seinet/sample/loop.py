@@ -44,9 +44,14 @@ from .reactor import ReactorSettings, carve_reactors
 from .stability import StabilityCriteria, check_stability
 from .state import SamplingState
 
-__all__ = ["SamplingSettings", "SamplingResult", "sample"]
+__all__ = ["SamplingSettings", "SamplingResult", "sample", "LABEL_DEFAULTS"]
 
 log = logging.getLogger(__name__)
+
+
+#: labelling options of each backend when ``SamplingSettings.label_options`` is None
+LABEL_DEFAULTS = {"xtb": {"electronic_temperature_K": 3000.0, "max_iterations": 150},
+                  "cp2k": {"smearing_K": 1000.0}}
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,13 @@ class SamplingSettings:
         Candidates whose closest pair is nearer than this times the sum of the covalent radii
         are unphysical and never labelled (:mod:`.contacts`).
     label_backend : {"xtb", "cp2k"}
-    label_options : dict
-        Options of the labelling backend (:func:`seinet.simulate.labelling.label`).
+    label_options : dict, optional
+        Options of the labelling backend (:func:`seinet.simulate.labelling.label`); None takes
+        :data:`LABEL_DEFAULTS` of the backend. For GFN1-xTB that is 3000 K Fermi smearing and
+        150 SCF cycles: on 16 hot frames of a 49-atom Na(100) | EC + PF6- reactor 1, 4 and 10
+        converged at 300, 1000 and 3000 K (500 cycles at 300 K: still 1), so a metal-electrode
+        reactor needs the smearing (docs/sampling.md). For CP2K, 1000 K Fermi-Dirac smearing
+        with Broyden mixing (metallic Na).
     test_fraction : float
         Share of labelled structures held out as the test set.
     reference_energies : "fit" or None
@@ -105,7 +115,7 @@ class SamplingSettings:
     min_contact_ratio: float = 0.7
     label_backend: str = "xtb"
     train_backend: str = "auto"
-    label_options: dict = field(default_factory=lambda: {"electronic_temperature_K": 300.0, "max_iterations": 150})
+    label_options: dict | None = None
     test_fraction: float = 0.2
     reference_energies: str | None = "fit"
     train: object = None
@@ -137,6 +147,13 @@ class SamplingSettings:
             problems.append(f"min_contact_ratio must be in [0, 1.5) (got {self.min_contact_ratio})")
         if not 0 <= self.sigma_low_eV_A < self.sigma_high_eV_A:
             problems.append("need 0 <= sigma_low_eV_A < sigma_high_eV_A")
+        if not problems:  # options the backend does not know fail now, not after hours of exploration
+            from ..simulate.labelling import label_settings
+
+            try:
+                label_settings(self.label_backend, **self.labelling_options())
+            except ConfigError as exc:
+                problems.append(str(exc))
         if problems:
             raise ConfigError("sampling settings: " + "; ".join(problems))
 
@@ -154,6 +171,10 @@ class SamplingSettings:
         base.update(changes)
         return cls(**base)
 
+    def labelling_options(self) -> dict:
+        """The options given to the labelling backend (``label_options`` or its defaults)."""
+        return dict(LABEL_DEFAULTS[self.label_backend] if self.label_options is None else self.label_options)
+
     def train_settings(self):
         from ..train import NEPSettings
 
@@ -161,6 +182,7 @@ class SamplingSettings:
 
     def as_dict(self) -> dict:
         d = {k: v for k, v in asdict(self).items() if k not in ("train", "reactor", "stability")}
+        d["label_options"] = self.labelling_options()
         d["temperatures_K"] = [float(t) for t in self.temperatures_K]
         d["train"] = self.train_settings().as_dict()
         d["reactor"] = self.reactor.as_dict()
@@ -281,7 +303,7 @@ def _label(selected, settings: SamplingSettings, iteration: int, out: Path, labe
         a.info["charge"] = 0
         structures.append(a)
     labelled = label(structures, settings.label_backend, on_error="skip", **labelling,
-                     **settings.label_options) if structures else []
+                     **settings.labelling_options()) if structures else []
     rng = np.random.default_rng([settings.seed, iteration])
     keep, failed = [], []
     draws = rng.random(len(structures))
