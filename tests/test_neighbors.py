@@ -47,3 +47,23 @@ def test_small_cell_uses_minimum_image():
     i, j, d = neighbor_pairs(pos, cell, np.zeros(3, int), np.array([[1.0]]))
     assert [(int(a), int(b)) for a, b in zip(i, j)] == [(0, 1)]
     assert d[0] == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("r_cut", [3.5, 5.5])  # below and above half the smallest width (4.3 A)
+@pytest.mark.parametrize("tri", [False, True])
+def test_thin_cell_search_equals_the_27_image_reference(r_cut, tri):
+    """Cells under three cutoffs wide (an RDF of 8 A in a 16.9 A interface cell) take the direct
+    search; below half the width it needs no image loop, above it it must search the images."""
+    rng = np.random.default_rng(3)
+    n = 150
+    cell = np.diag([9.0, 10.0, 11.0])
+    if tri:
+        cell[1, 0], cell[2, 0], cell[2, 1] = 2.5, -1.5, 2.0
+    frac = rng.random((n, 3))
+    types = rng.integers(0, 2, n)
+    cut = np.array([[r_cut, r_cut - 0.5], [r_cut - 0.5, r_cut]])
+    for centers in (np.arange(n), np.flatnonzero(types == 1)):
+        i, j, d = neighbor_pairs(frac @ cell, cell, types, cut, centers)
+        got = {(min(a, b), max(a, b)) for a, b in zip(i, j)}
+        assert len(got) == len(i)
+        assert got == brute(frac, cell, types, cut, centers)

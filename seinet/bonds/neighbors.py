@@ -182,8 +182,17 @@ def _cell_list_half(frac, cell, nb, types, cut2, half, out_i, out_j, out_d):
     return m
 
 
-def _brute_force(frac, cell, types, cut2, centers, is_center):
-    shifts = np.array([[x, y, z] for x in (-1, 0, 1) for y in (-1, 0, 1) for z in (-1, 0, 1)], dtype=float)
+def _brute_force(frac, cell, types, cut2, centers, is_center, r_max: float):
+    """Every centre against every atom, nearest image only (cells thinner than 3 cutoffs).
+
+    Rounding fractional differences gives the nearest image of every pair closer than half the
+    cell's smallest perpendicular width (the centred cell contains that ball), so below it the
+    26 other images need no search; above it (a cutoff beyond half the width) they are searched.
+    """
+    if 2.0 * r_max < perpendicular_widths(cell).min():
+        shifts = np.zeros((1, 3))
+    else:
+        shifts = np.array([[x, y, z] for x in (-1, 0, 1) for y in (-1, 0, 1) for z in (-1, 0, 1)], dtype=float)
     n = len(frac)
     if len(centers) * n * 27 > 5e7:
         raise ConfigError("cell is thinner than three times the bond/contact cutoff and the system is too "
@@ -254,7 +263,7 @@ def neighbor_pairs(positions: np.ndarray, cell: np.ndarray, types: np.ndarray, c
     cut2 = np.where(cutoff > 0, cutoff * cutoff, 0.0)
     nb = np.floor(perpendicular_widths(cell) / r_max).astype(np.int64)
     if np.any(nb < 3):
-        return _brute_force(frac, cell, types, cut2, centers, is_center)
+        return _brute_force(frac, cell, types, cut2, centers, is_center, r_max)
     nb = np.minimum(nb, max(1, int(round(2 * n ** (1 / 3)))))  # bounded memory for sparse systems
     nb = np.maximum(nb, 3)
     cap = max(1024, 4 * len(centers), int(capacity or 0))
