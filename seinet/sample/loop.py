@@ -163,7 +163,9 @@ class SamplingSettings:
         For the test suite and a first look, not for a potential."""
         from ..train import NEPSettings
 
-        base = dict(iterations=2, temperatures_K=(300.0, 700.0), md_steps=100, dump_every=20, per_iteration=4,
+        # short exploration runs with a frame every 10 steps: a toy model drifts off within tens of
+        # steps, and its later frames are unphysical (the contact filter drops them)
+        base = dict(iterations=2, temperatures_K=(300.0, 700.0), md_steps=60, dump_every=10, per_iteration=8,
                     committee=2, train=NEPSettings.toy(), max_reactors=1,
                     reactor=ReactorSettings(max_atoms=60, faces=("top",)),
                     stability=StabilityCriteria(steps=200, dump_every=20, max_drift_meV_atom_ps=50.0),

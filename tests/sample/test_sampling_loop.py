@@ -1,7 +1,7 @@
 """The Interface Reactor loop end to end on the CPU at toy scale, and its resume after a kill.
 
 One toy run (``SamplingSettings.toy()``, about a minute on 2 cores): the ``na-ec`` preset, one
-reactor, NEP89 MD at 300 and 700 K, farthest-point selection, GFN1-xTB labels on a dask
+reactor, NEP89 MD at 300 and 700 K (60 steps), farthest-point selection of 8 structures, GFN1-xTB labels on a dask
 LocalCluster, two tiny qNEP models trained with neppo, committee selection in the second
 iteration, the NVE stability run with the trained model, then ``seinet analyze`` on that run.
 A second run of the same command is killed (SIGKILL, the whole process group) while it trains,
@@ -47,8 +47,8 @@ def test_every_step_of_both_iterations_is_on_disk(toy):
     assert len(manifest["iterations"]) == 2
     table = pd.read_csv(toy / "iterations.csv")
     assert list(table["iteration"]) == [0, 1]
-    assert table["n_selected"].iloc[0] == 4  # NEP89's frames are physical: FPS picks a full set
-    assert (table["n_selected"] >= 1).all() and (table["n_selected"] <= 4).all()
+    assert table["n_selected"].iloc[0] == 8  # NEP89's frames are physical: FPS picks a full set
+    assert (table["n_selected"] >= 1).all() and (table["n_selected"] <= 8).all()
     assert (table["n_labelled"] + table["n_failed_labels"] == table["n_selected"]).all()
     assert list(table["n_training_total"]) == list(table["n_labelled"].cumsum())
     assert (toy / "figures" / "sampling.png").stat().st_size > 10_000
@@ -66,13 +66,13 @@ def test_exploration_runs_the_ladder_and_selection_uses_the_committee(toy):
     for k in range(2):
         runs = json.loads((toy / "manifest.json").read_text())["steps"][f"iter_{k:03d}/explore"]["runs"]
         assert [r["temperature_K"] for r in runs] == [300.0, 700.0]
-        assert all(r["frames"] == 5 for r in runs)  # 100 steps, a frame every 20
+        assert all(r["frames"] == 6 for r in runs)  # 60 steps, a frame every 10
     first = pd.read_csv(toy / "iter_000" / "select" / "candidates.csv")
     assert first["sigma_eV_A"].isna().all() and first["eligible"].all()  # no committee yet: FPS alone
     second = pd.read_csv(toy / "iter_001" / "select" / "candidates.csv")
-    assert len(second) == 10 and np.isfinite(second["sigma_eV_A"]).all() and (second["sigma_eV_A"] > 0).all()
+    assert len(second) == 12 and np.isfinite(second["sigma_eV_A"]).all() and (second["sigma_eV_A"] > 0).all()
     picked = second[second["selected"] == 1]
-    assert 1 <= len(picked) == min(4, int(second["eligible"].sum())) and picked["eligible"].all()
+    assert 1 <= len(picked) == min(8, int(second["eligible"].sum())) and picked["eligible"].all()
     for table in (first, second):  # nothing unphysical is labelled: no pair closer than 0.7 x covalent radii
         assert (table.loc[table["eligible"] == 1, "contact_ratio"] >= 0.7).all()
         assert not table.loc[table["contact_ratio"] < 0.7, "eligible"].any()
